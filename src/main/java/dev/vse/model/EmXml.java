@@ -48,8 +48,7 @@ public final class EmXml {
             reader = new NoDtdReader(INPUT.createXMLStreamReader(
                     new ByteArrayInputStream(bytes, offset, bytes.length - offset)));
             Unmarshaller unmarshaller = CONTEXT.createUnmarshaller();
-            // unknown elements/attributes are warnings and are skipped; bad values are errors
-            unmarshaller.setEventHandler(event -> event.getSeverity() == ValidationEvent.WARNING);
+            unmarshaller.setEventHandler(EmXml::tolerate);
             return unmarshaller.unmarshal(reader);
         } catch (JAXBException | XMLStreamException | RuntimeException e) {
             throw new MalformedXmlException("malformed XML: " + describe(e), e);
@@ -69,6 +68,19 @@ public final class EmXml {
         } catch (JAXBException e) {
             throw new IllegalStateException("cannot serialise " + root.getClass().getSimpleName(), e);
         }
+    }
+
+    /**
+     * Unknown elements are structural events (linked to a SAX exception) and are skipped, which keeps us
+     * compatible with newer EM versions; a value that fails to convert (a date, a number) is fatal.
+     */
+    private static boolean tolerate(ValidationEvent event) {
+        if (event.getSeverity() == ValidationEvent.WARNING) {
+            return true;
+        }
+        Throwable linked = event.getLinkedException();
+        return event.getSeverity() == ValidationEvent.ERROR
+                && (linked == null || linked instanceof org.xml.sax.SAXException);
     }
 
     static boolean hasBom(byte[] b) {
