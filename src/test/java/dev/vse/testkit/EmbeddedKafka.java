@@ -1,0 +1,87 @@
+package dev.vse.testkit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import kafka.testkit.KafkaClusterTestKit;
+import kafka.testkit.TestKitNodes;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * A real Apache Kafka broker in this JVM: one combined KRaft node from Kafka's own test kit. Test scope
+ * only (tests and the demo launcher); the production jar never contains it.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+    private final KafkaClusterTestKit cluster;
+
+    private EmbeddedKafka(KafkaClusterTestKit cluster) {
+        this.cluster = cluster;
+    }
+
+    /** Formats and starts a single-node KRaft cluster; returns when the broker accepts clients. */
+    public static EmbeddedKafka start() {
+        try {
+            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                    .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                    // a single node: internal topics must not wait for replicas that will never exist
+                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .setConfigProp("num.partitions", "3")
+                    .setConfigProp("auto.create.topics.enable", "true")
+                    .build();
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            return new EmbeddedKafka(cluster);
+        } catch (Exception e) {
+            throw new IllegalStateException("embedded Kafka did not start: " + e.getMessage(), e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return cluster.bootstrapServers();
+    }
+
+    /** A consumer reading {@code topics} from the beginning, keys as strings, values as bytes. */
+    public KafkaConsumer<String, byte[]> consumer(String... topics) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p);
+        consumer.subscribe(List.of(topics));
+        return consumer;
+    }
+
+    /** Drains what {@code consumer} can read now (polls until a poll returns nothing). */
+    public static List<ConsumerRecord<String, byte[]>> drain(KafkaConsumer<String, byte[]> consumer, Duration quiet) {
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        while (true) {
+            var batch = consumer.poll(quiet);
+            if (batch.isEmpty()) {
+                return out;
+            }
+            batch.forEach(out::add);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            cluster.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("embedded Kafka did not stop cleanly", e);
+        }
+    }
+}
