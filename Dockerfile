@@ -1,0 +1,16 @@
+# Builds the pipeline (and the EM simulator, same jar) from this repository.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -q -B dependency:go-offline
+COPY src src
+COPY routes routes
+RUN mvn -q -B package -DskipTests
+
+FROM eclipse-temurin:17-jre
+RUN useradd --system --uid 10001 vse && mkdir -p /var/lib/vse && chown vse /var/lib/vse
+COPY --from=build /src/target/veeam-session-events.jar /app/veeam-session-events.jar
+USER vse
+ENV STATE_DIR=/var/lib/vse
+VOLUME /var/lib/vse
+ENTRYPOINT ["java", "-jar", "/app/veeam-session-events.jar"]

@@ -1,0 +1,151 @@
+package dev.vse.app;
+
+import dev.vse.detect.ChangeDetector;
+import dev.vse.detect.FileStateStore;
+import dev.vse.detect.StateStore;
+import dev.vse.event.CloudEventMapper;
+import dev.vse.pipeline.ChangeStage;
+import dev.vse.pipeline.CycleCloser;
+import dev.vse.pipeline.EmClients;
+import dev.vse.pipeline.EventConsole;
+import dev.vse.pipeline.Failures;
+import dev.vse.pipeline.PageFetcher;
+import dev.vse.pipeline.PageReader;
+import dev.vse.pipeline.PollPlanner;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pipeline as a Camel Main application: YAML routes (from the jar or a folder), the beans they call,
+ * and one poll route per EM instantiated from the {@code poll-em} route template.
+ */
+public final class PipelineApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineApp.class);
+    /** Id of the route template that polls one EM; one route {@code poll-<emId>} per EM. */
+    public static final String POLL_TEMPLATE = "poll-em";
+
+    private final AppConfig config;
+    private final Main main = new Main();
+    private final Clock clock;
+    private StateStore store;
+    private EmClients ems;
+
+    public PipelineApp(AppConfig config, Settings settings) {
+        this(config, settings, Clock.systemUTC());
+    }
+
+    public PipelineApp(AppConfig config, Settings settings, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        main.setOverrideProperties(camelProperties(config, settings));
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport m) {
+                bindBeans(m.getCamelContext());
+            }
+
+            @Override
+            public void afterStart(BaseMainSupport m) {
+                addPollRoutes(m.getCamelContext());
+            }
+
+            @Override
+            public void afterStop(BaseMainSupport m) {
+                closeResources();
+            }
+        });
+    }
+
+    /** Starts without blocking (tests, demo). */
+    public void start() {
+        main.start();
+        if (main.getCamelContext() == null || !main.getCamelContext().isStarted()) {
+            throw new IllegalStateException("the pipeline did not start; see the log above");
+        }
+    }
+
+    /** Runs until the JVM is asked to stop (SIGTERM, Ctrl-C). */
+    public void run() throws Exception {
+        main.run();
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public StateStore store() {
+        return store;
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+        closeResources();
+    }
+
+    private void bindBeans(CamelContext camel) {
+        store = new FileStateStore(config.stateDir());
+        ems = new EmClients(camel, config.ems());
+        ChangeStage changes = new ChangeStage(store, new ChangeDetector(config.initialLoadPolicy(), config.emitProgress()),
+                new CloudEventMapper(), config.topics(), clock);
+        var registry = camel.getRegistry();
+        registry.bind("pollPlanner", new PollPlanner(ems, store, config.lagMargin(), config.initialLookback(), clock));
+        registry.bind("pageFetcher", new PageFetcher(ems, store, config.pollRetries(), Duration.ofSeconds(1)));
+        registry.bind("pageReader", new PageReader());
+        registry.bind("changeStage", changes);
+        registry.bind("cycleCloser", new CycleCloser(store, config.retention(), clock));
+        registry.bind("failures", new Failures(ems, config.topics().dlq(), clock));
+        registry.bind("eventConsole", new EventConsole(changes, config.consoleEvents()));
+    }
+
+    private void addPollRoutes(CamelContext camel) {
+        for (String emId : ems.ids()) {
+            try {
+                camel.addRouteFromTemplate("poll-" + emId, POLL_TEMPLATE, Map.of("emId", emId));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot create the poll route of EM " + emId + ": " + e.getMessage(), e);
+            }
+        }
+        LOG.info("polling {} EM server(s) every {}s: {}; Kafka {}; state in {}", ems.ids().size(),
+                config.pollInterval().toSeconds(), ems.ids(), config.kafkaBootstrapServers(), config.stateDir().toAbsolutePath());
+    }
+
+    private synchronized void closeResources() {
+        if (ems != null) {
+            ems.close();
+            ems = null;
+        }
+        if (store != null) {
+            try {
+                store.close();
+            } catch (Exception e) {
+                LOG.warn("state store did not close cleanly: {}", e.getMessage());
+            }
+            store = null;
+        }
+    }
+
+    /** What the routes read through {@code {{...}}}: topics, intervals, Kafka, and Camel's own keys. */
+    static Properties camelProperties(AppConfig c, Settings s) {
+        Properties p = s.camelProperties();
+        p.setProperty("camel.component.kafka.brokers", c.kafkaBootstrapServers());
+        p.setProperty("poll.interval-ms", Long.toString(c.pollInterval().toMillis()));
+        p.setProperty("topic.completed", c.topics().completed());
+        p.setProperty("topic.failed", c.topics().failed());
+        p.setProperty("topic.changes", c.topics().changes());
+        p.setProperty("topic.dlq", c.topics().dlq());
+        if (c.routesDir() != null) {
+            String dir = c.routesDir().endsWith("/") ? c.routesDir() : c.routesDir() + "/";
+            p.setProperty("camel.main.routes-include-pattern", "file:" + dir + "*.yaml");
+        }
+        return p;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.vse.app;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Raw key/value configuration with a fixed precedence: explicit overrides (tests, demo) &gt; environment
+ * variables ({@code em.url} is read from {@code EM_URL}) &gt; an optional {@code config} file &gt; the
+ * {@code application.properties} bundled in the jar.
+ */
+public final class Settings {
+    private final Properties defaults;
+    private final Map<String, String> env;
+    private final Map<String, String> overrides;
+
+    public Settings(Properties defaults, Map<String, String> env, Map<String, String> overrides) {
+        this.defaults = defaults;
+        this.env = env;
+        this.overrides = new HashMap<>(overrides);
+    }
+
+    /** Bundled defaults, then {@code APP_CONFIG_FILE} / {@code app.config-file} if set, then env, then overrides. */
+    public static Settings load(Map<String, String> env, Map<String, String> overrides) {
+        Properties p = new Properties();
+        try (InputStream in = Settings.class.getResourceAsStream("/application.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            throw new ConfigException("cannot read the bundled application.properties: " + e.getMessage());
+        }
+        String file = overrides.getOrDefault("app.config-file", env.get("APP_CONFIG_FILE"));
+        if (file != null && !file.isBlank()) {
+            try (Reader r = Files.newBufferedReader(Path.of(file))) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new ConfigException("cannot read config file " + file + " (APP_CONFIG_FILE): " + e.getMessage());
+            }
+        }
+        return new Settings(p, env, overrides);
+    }
+
+    /** Environment variable name for a key: upper case, '.' and '-' as '_'. */
+    public static String envName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** The value of {@code key}, or null when unset or blank everywhere. */
+    public String get(String key) {
+        String v = overrides.get(key);
+        if (v == null) {
+            v = env.get(envName(key));
+        }
+        if (v == null) {
+            v = defaults.getProperty(key);
+        }
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    public String get(String key, String fallback) {
+        String v = get(key);
+        return v == null ? fallback : v;
+    }
+
+    /** Whether any source defines {@code key} with a non-blank value. */
+    public boolean has(String key) {
+        return get(key) != null;
+    }
+
+    /** Every key that Camel itself reads ({@code camel.*}), resolved with the same precedence. */
+    public Properties camelProperties() {
+        Properties out = new Properties();
+        defaults.stringPropertyNames().stream().filter(k -> k.startsWith("camel.")).forEach(k -> out.setProperty(k, get(k, "")));
+        overrides.keySet().stream().filter(k -> k.startsWith("camel.")).forEach(k -> out.setProperty(k, get(k, "")));
+        return out;
+    }
+}

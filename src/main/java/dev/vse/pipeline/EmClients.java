@@ -1,0 +1,44 @@
+package dev.vse.pipeline;
+
+import dev.vse.app.AppConfig.EmSource;
+import dev.vse.em.EmClient;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+
+/** One {@link EmClient} per configured EM server, each with its own credentials, TLS and token. */
+public final class EmClients implements AutoCloseable {
+    private final Map<String, EmSource> sources = new LinkedHashMap<>();
+    private final Map<String, EmClient> clients = new LinkedHashMap<>();
+
+    public EmClients(CamelContext camel, List<EmSource> ems) {
+        for (EmSource em : ems) {
+            sources.put(em.id(), em);
+            clients.put(em.id(), new EmClient(camel, em.server()));
+        }
+    }
+
+    public EmSource source(String emId) {
+        EmSource s = sources.get(emId);
+        if (s == null) {
+            throw new IllegalArgumentException("no EM server with id " + emId);
+        }
+        return s;
+    }
+
+    public EmClient client(String emId) {
+        source(emId);
+        return clients.get(emId);
+    }
+
+    public List<String> ids() {
+        return List.copyOf(sources.keySet());
+    }
+
+    /** Logs out of every EM (best effort). */
+    @Override
+    public void close() {
+        clients.values().forEach(EmClient::close);
+    }
+}
