@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,10 +51,18 @@ final class EmStateFiles implements AutoCloseable {
         this.dir = Files.createDirectories(dir);
         this.compactionMinRecords = compactionMinRecords;
         this.lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        this.lock = lockChannel.tryLock();
+        this.lock = tryLock(lockChannel);
         if (lock == null) {
             lockChannel.close();
             throw new IOException("state directory " + dir + " is in use by another process");
+        }
+    }
+
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;  // held by another store in this JVM
         }
     }
 

@@ -120,7 +120,7 @@ public final class FileStateStore implements StateStore {
             try {
                 return EmStateFiles.open(id, directoryOf(id), compactionMinRecords);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot open state of EM " + id + " in " + directoryOf(id), e);
+                throw new UncheckedIOException("cannot open state of EM " + id + ": " + e.getMessage(), e);
             }
         });
     }
