@@ -13,7 +13,7 @@ import java.util.UUID;
  * session on the same EM gives the same id on every run and every instance, so consumers can
  * deduplicate the re-publications that at-least-once delivery allows.
  *
- * <p>Name text: fields joined by {@code '\n'}, each written as {@code <length>:<value>} or {@code -}
+ * <p>Name text: fields joined by {@code '\n'}, each written as {@code <UTF-8 byte length>:<value>} or {@code -}
  * for null (unambiguous whatever the values contain), instants in ISO-8601 ({@link Instant#toString()}):
  * <ul>
  *   <li>COMPLETED / FAILED: {@code v1, source, sessionUid, ceType} — one per session, so a
@@ -21,6 +21,7 @@ import java.util.UUID;
  *   <li>CHANGED: {@code v1, source, sessionUid, ceType, previousState, previousResult, state,
  *       result, isRetry, endTime}, plus {@code progress} only for a progress-only record.</li>
  * </ul>
+ * Reproducible elsewhere, e.g. Python: {@code uuid.uuid5(NAMESPACE, "2:v1\n21:https://em01:9398/api\n...")}.
  */
 public final class EventIds {
     /** Namespace of all ids of this project (a fixed random UUID). */
@@ -51,9 +52,13 @@ public final class EventIds {
     static UUID uuid(String... parts) {
         StringBuilder name = new StringBuilder(256);
         for (String part : parts) {
-            name.append(part == null ? "-" : part.length() + ":" + part).append('\n');
+            name.append(part == null ? "-" : utf8Length(part) + ":" + part).append('\n');
         }
         return v5(name.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static UUID v5(byte[] name) {
