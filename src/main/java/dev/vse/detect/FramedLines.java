@@ -1,7 +1,5 @@
 package dev.vse.detect;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -40,37 +38,59 @@ final class FramedLines {
      */
     static long read(Path file, Sink sink) throws IOException {
         long good = 0;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
-            int b;
-            while ((b = in.read()) != -1) {
-                if (b != '\n') {
-                    line.write(b);
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            int start = 0;
+            int end = 0;
+            while (true) {
+                int nl = indexOf(buf, start, end, (byte) '\n');
+                if (nl >= 0) {
+                    byte[] payload = payload(buf, start, nl);
+                    if (payload == null) {
+                        return good;
+                    }
+                    sink.accept(payload);
+                    good += nl + 1 - start;
+                    start = nl + 1;
                     continue;
                 }
-                byte[] payload = payload(line.toByteArray());
-                if (payload == null) {
-                    return good;
+                if (start > 0) {  // keep the partial line, make room behind it
+                    System.arraycopy(buf, start, buf, 0, end - start);
+                    end -= start;
+                    start = 0;
                 }
-                sink.accept(payload);
-                good += line.size() + 1L;
-                line.reset();
+                if (end == buf.length) {
+                    buf = Arrays.copyOf(buf, buf.length * 2);
+                }
+                int n = in.read(buf, end, buf.length - end);
+                if (n < 0) {
+                    return good;  // a trailing fragment without '\n' is a torn record
+                }
+                end += n;
             }
         }
-        return good;  // a trailing fragment without '\n' is a torn record
     }
 
-    private static byte[] payload(byte[] line) {
-        if (line.length < 9 || line[8] != ' ') {
+    private static int indexOf(byte[] buf, int from, int to, byte b) {
+        for (int i = from; i < to; i++) {
+            if (buf[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static byte[] payload(byte[] buf, int from, int to) {
+        if (to - from < 9 || buf[from + 8] != ' ') {
             return null;
         }
         long expected;
         try {
-            expected = Long.parseLong(new String(line, 0, 8, StandardCharsets.US_ASCII), 16);
+            expected = Long.parseLong(new String(buf, from, 8, StandardCharsets.US_ASCII), 16);
         } catch (NumberFormatException e) {
             return null;
         }
-        byte[] payload = Arrays.copyOfRange(line, 9, line.length);
+        byte[] payload = Arrays.copyOfRange(buf, from + 9, to);
         return crc(payload, payload.length) == expected ? payload : null;
     }
 
