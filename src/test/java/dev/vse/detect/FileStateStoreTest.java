@@ -190,6 +190,18 @@ class FileStateStoreTest extends StateStoreContract {
         assertThat(Files.isDirectory(emDir)).isTrue();
     }
 
+    @Test
+    void givenRecordLongerThanTheReadBuffer_whenReopened_thenReadIntact() {
+        SessionSnapshot huge = new SessionSnapshot(EM, uid("huge"), "BackupJobSession", null, null,
+                "J".repeat(200_000), null, null, T0, null, "Working", "None", 1, true, false, T0);
+        store.commit(EM, List.of(snapshot("a", "Working", "None", null), huge, snapshot("b", "Working", "None", null)));
+
+        reopen();
+
+        assertThat(store.get(EM, uid("huge"))).contains(huge);
+        assertThat(store.size(EM)).isEqualTo(3);
+    }
+
     private List<String> journalFiles() throws IOException {
         try (Stream<Path> files = Files.list(dir.resolve(EM))) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("journal-")).toList();
