@@ -1,0 +1,316 @@
+package dev.vse.detect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * The files of one EM under the state directory (docs/change-detection.md, "State store"):
+ * <pre>
+ *   lock                  held while open (one process per directory)
+ *   snapshot.jsonl        header line (generation G, baseline, watermarks) + one line per session
+ *   journal-G.jsonl       records appended since that snapshot, fsynced before commit returns
+ * </pre>
+ * Open = load snapshot, replay journal-G up to the first damaged record (torn by a crash), cut the
+ * damage off. Compaction writes snapshot G+1 to a temp file, fsyncs, renames it atomically over the
+ * old one, then starts journal-(G+1) and deletes journal-G; a crash at any step leaves either the
+ * old pair or the new pair consistent.
+ */
+final class EmStateFiles implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(EmStateFiles.class.getName());
+    static final String SNAPSHOT = "snapshot.jsonl";
+
+    private final String emId;
+    private final Path dir;
+    private final int compactionMinRecords;
+    private final SessionTable table = new SessionTable();
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private long generation;
+    private FileChannel journal;
+    private long journalRecords;
+    private IOException broken;
+
+    private EmStateFiles(String emId, Path dir, int compactionMinRecords) throws IOException {
+        this.emId = emId;
+        this.dir = Files.createDirectories(dir);
+        this.compactionMinRecords = compactionMinRecords;
+        this.lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        this.lock = tryLock(lockChannel);
+        if (lock == null) {
+            lockChannel.close();
+            throw new IOException("state directory " + dir + " is in use by another process");
+        }
+    }
+
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;  // held by another store in this JVM
+        }
+    }
+
+    static EmStateFiles open(String emId, Path dir, int compactionMinRecords) throws IOException {
+        EmStateFiles files = new EmStateFiles(emId, dir, compactionMinRecords);
+        try {
+            files.load();
+            return files;
+        } catch (IOException | RuntimeException e) {
+            files.close();
+            throw e;
+        }
+    }
+
+    SessionTable table() {
+        return table;
+    }
+
+    synchronized void commit(Collection<SessionSnapshot> snapshots) throws IOException {
+        if (snapshots.isEmpty()) {
+            return;
+        }
+        ByteArrayOutputStream batch = new ByteArrayOutputStream(snapshots.size() * 512);
+        for (SessionSnapshot s : snapshots) {
+            if (!emId.equals(s.emId())) {
+                throw new IllegalArgumentException("snapshot of EM " + s.emId() + " committed to " + emId);
+            }
+            batch.write(FramedLines.frame(StoreCodec.snapshot(s)));
+        }
+        append(batch.toByteArray(), snapshots.size());
+        table.putAll(snapshots);
+        maybeCompact();
+    }
+
+    synchronized void commitWatermark(String sessionType, Instant at) throws IOException {
+        append(FramedLines.frame(StoreCodec.watermark(sessionType, at)), 1);
+        table.watermark(sessionType, at);
+    }
+
+    synchronized void markBaseline() throws IOException {
+        if (!table.hasBaseline()) {
+            append(FramedLines.frame(StoreCodec.baseline()), 1);
+            table.markBaseline();
+        }
+    }
+
+    synchronized void prune(Instant stoppedBefore) throws IOException {
+        append(FramedLines.frame(StoreCodec.prune(stoppedBefore)), 1);
+        table.prune(stoppedBefore);
+        maybeCompact();
+    }
+
+    /** Writes a fresh snapshot and starts an empty journal. */
+    synchronized void compact() throws IOException {
+        long next = generation + 1;
+        Path tmp = dir.resolve(SNAPSHOT + ".tmp");
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream(1 << 20);
+            buf.write(FramedLines.frame(StoreCodec.header(emId, next, table.hasBaseline(), table.watermarks())));
+            for (SessionSnapshot s : table.all()) {
+                buf.write(FramedLines.frame(StoreCodec.snapshot(s)));
+                if (buf.size() >= 1 << 20) {
+                    writeFully(out, buf.toByteArray());
+                    buf.reset();
+                }
+            }
+            writeFully(out, buf.toByteArray());
+            out.force(true);
+        }
+        Files.move(tmp, dir.resolve(SNAPSHOT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory();
+        FileChannel old = journal;
+        Path oldPath = journalPath(generation);
+        generation = next;
+        journal = openJournal(generation, true);
+        journalRecords = 0;
+        if (old != null) {
+            old.close();
+        }
+        Files.deleteIfExists(oldPath);
+    }
+
+    long journalRecords() {
+        return journalRecords;
+    }
+
+    Path journalFile() {
+        return journalPath(generation);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            if (journal != null) {
+                journal.close();
+            }
+            if (lock != null && lock.isValid()) {
+                lock.release();
+            }
+            lockChannel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("closing state of " + emId, e);
+        }
+    }
+
+    private void load() throws IOException {
+        Path snapshot = dir.resolve(SNAPSHOT);
+        if (Files.exists(snapshot)) {
+            loadSnapshot(snapshot);
+        }
+        Path journalFile = journalPath(generation);
+        if (Files.exists(journalFile)) {
+            replay(journalFile);
+        }
+        deleteStaleFiles();
+        journal = openJournal(generation, false);
+    }
+
+    private void loadSnapshot(Path snapshot) throws IOException {
+        long[] lines = {0};
+        long good = FramedLines.read(snapshot, payload -> {
+            JsonNode n = StoreCodec.parse(payload);
+            if (lines[0]++ == 0) {
+                header(n);
+            } else {
+                table.put(StoreCodec.snapshot(emId, n));
+            }
+        });
+        // the snapshot is renamed into place only when complete: damage here is not a crash artefact
+        if (good != Files.size(snapshot) || lines[0] == 0) {
+            throw new IOException("damaged state snapshot " + snapshot + " at byte " + good
+                    + "; restore it from backup or delete the directory to start with a new baseline");
+        }
+    }
+
+    private void header(JsonNode n) throws IOException {
+        if (!"h".equals(n.path("t").asText()) || n.path("version").asInt() != StoreCodec.VERSION) {
+            throw new IOException("unsupported state snapshot format in " + dir);
+        }
+        generation = n.path("generation").asLong();
+        if (n.path("baseline").asBoolean()) {
+            table.markBaseline();
+        }
+        Iterator<Map.Entry<String, JsonNode>> it = n.path("watermarks").fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> w = it.next();
+            table.watermark(w.getKey(), Instant.parse(w.getValue().asText()));
+        }
+    }
+
+    private void replay(Path journalFile) throws IOException {
+        long good = FramedLines.read(journalFile, payload -> apply(StoreCodec.parse(payload)));
+        long size = Files.size(journalFile);
+        if (good < size) {
+            // torn tail from a crash mid-append: its commit never returned, so dropping it loses nothing
+            LOG.warning(() -> "state journal " + journalFile + ": ignoring " + (size - good)
+                    + " bytes of an incomplete record at offset " + good);
+            try (FileChannel ch = FileChannel.open(journalFile, StandardOpenOption.WRITE)) {
+                ch.truncate(good);
+                ch.force(true);
+            }
+        }
+    }
+
+    private void apply(JsonNode n) {
+        journalRecords++;
+        switch (n.path("t").asText()) {
+            case "s" -> table.put(StoreCodec.snapshot(emId, n));
+            case "w" -> table.watermark(StoreCodec.text(n, "sessionType"), StoreCodec.instant(n, "at"));
+            case "b" -> table.markBaseline();
+            case "p" -> table.prune(StoreCodec.instant(n, "stoppedBefore"));
+            default -> LOG.warning(() -> "state journal in " + dir + ": skipping unknown record " + n.path("t"));
+        }
+    }
+
+    private void append(byte[] bytes, int records) throws IOException {
+        if (broken != null) {
+            throw new IOException("state journal of " + emId + " is unusable after an earlier error", broken);
+        }
+        long start = journal.position();
+        try {
+            writeFully(journal, bytes);
+            journal.force(false);
+        } catch (IOException e) {
+            undo(start, e);
+            throw e;
+        }
+        journalRecords += records;
+    }
+
+    /** A half-written batch (disk full...) must not stay in front of later records. */
+    private void undo(long start, IOException cause) {
+        try {
+            journal.truncate(start);
+            journal.position(start);
+            journal.force(false);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+            broken = cause;
+        }
+    }
+
+    private void maybeCompact() throws IOException {
+        if (journalRecords > Math.max(compactionMinRecords, 2L * table.size())) {
+            compact();
+        }
+    }
+
+    private FileChannel openJournal(long gen, boolean truncate) throws IOException {
+        FileChannel ch = truncate
+                ? FileChannel.open(journalPath(gen), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)
+                : FileChannel.open(journalPath(gen), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        ch.position(ch.size());
+        syncDirectory();
+        return ch;
+    }
+
+    private void deleteStaleFiles() throws IOException {
+        String current = journalPath(generation).getFileName().toString();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "journal-*.jsonl")) {
+            for (Path f : files) {
+                if (!f.getFileName().toString().equals(current)) {
+                    Files.delete(f);
+                }
+            }
+        }
+        Files.deleteIfExists(dir.resolve(SNAPSHOT + ".tmp"));
+    }
+
+    private Path journalPath(long gen) {
+        return dir.resolve("journal-" + gen + ".jsonl");
+    }
+
+    /** Makes a rename or file creation durable (POSIX needs an fsync of the directory). */
+    private void syncDirectory() {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // not supported on every platform (e.g. Windows); the rename itself is still atomic
+        }
+    }
+
+    private static void writeFully(FileChannel ch, byte[] bytes) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        while (buf.hasRemaining()) {
+            ch.write(buf);
+        }
+    }
+}

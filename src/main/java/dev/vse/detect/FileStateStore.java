@@ -1,0 +1,139 @@
+package dev.vse.detect;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32;
+
+/**
+ * The embedded, crash-safe {@link StateStore}: one directory per EM under {@code STATE_DIR}, each an
+ * fsynced append-only journal plus a periodically compacted snapshot ({@link EmStateFiles};
+ * docs/change-detection.md describes the format). All tracked sessions are also held in memory, so
+ * reads never touch the disk and {@code commit} costs one append + one fsync for the changed
+ * snapshots only. An EM's files are opened on first use; I/O failures surface as
+ * {@link UncheckedIOException}.
+ */
+public final class FileStateStore implements StateStore {
+    /** Compaction waits for at least this many journal records (and for twice the live sessions). */
+    public static final int DEFAULT_COMPACTION_MIN_RECORDS = 10_000;
+
+    private final Path root;
+    private final int compactionMinRecords;
+    private final Map<String, EmStateFiles> ems = new ConcurrentHashMap<>();
+
+    public FileStateStore(Path root) {
+        this(root, DEFAULT_COMPACTION_MIN_RECORDS);
+    }
+
+    public FileStateStore(Path root, int compactionMinRecords) {
+        this.root = root;
+        this.compactionMinRecords = compactionMinRecords;
+    }
+
+    @Override
+    public Optional<SessionSnapshot> get(String emId, String uid) {
+        return em(emId).table().get(uid);
+    }
+
+    @Override
+    public void commit(String emId, Collection<SessionSnapshot> snapshots) {
+        io(emId, () -> em(emId).commit(snapshots));
+    }
+
+    @Override
+    public List<SessionSnapshot> unfinished(String emId, String sessionType) {
+        return em(emId).table().unfinished(sessionType);
+    }
+
+    @Override
+    public Optional<Instant> watermark(String emId, String sessionType) {
+        return em(emId).table().watermark(sessionType);
+    }
+
+    @Override
+    public void commitWatermark(String emId, String sessionType, Instant watermark) {
+        io(emId, () -> em(emId).commitWatermark(sessionType, watermark));
+    }
+
+    @Override
+    public boolean hasBaseline(String emId) {
+        return em(emId).table().hasBaseline();
+    }
+
+    @Override
+    public void markBaseline(String emId) {
+        io(emId, () -> em(emId).markBaseline());
+    }
+
+    @Override
+    public int size(String emId) {
+        return em(emId).table().size();
+    }
+
+    @Override
+    public void prune(String emId, Instant stoppedBefore) {
+        io(emId, () -> em(emId).prune(stoppedBefore));
+    }
+
+    /** Forces a compaction of one EM's files now (e.g. at a clean shutdown or from an admin task). */
+    public void compact(String emId) {
+        io(emId, () -> em(emId).compact());
+    }
+
+    /** The directory that holds an EM's files: its id made file-name safe, plus a hash when altered. */
+    public Path directoryOf(String emId) {
+        String safe = emId.replaceAll("[^A-Za-z0-9._-]", "_");
+        if (safe.equals(emId) && !safe.startsWith(".")) {
+            return root.resolve(safe);
+        }
+        CRC32 crc = new CRC32();
+        crc.update(emId.getBytes(StandardCharsets.UTF_8));
+        return root.resolve(safe + "-" + HexFormat.of().toHexDigits((int) crc.getValue()));
+    }
+
+    @Override
+    public void close() {
+        RuntimeException failure = null;
+        for (EmStateFiles files : ems.values()) {
+            try {
+                files.close();
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        ems.clear();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    EmStateFiles em(String emId) {
+        return ems.computeIfAbsent(emId, id -> {
+            try {
+                return EmStateFiles.open(id, directoryOf(id), compactionMinRecords);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open state of EM " + id + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    private static void io(String emId, IoAction action) {
+        try {
+            action.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException("state store of EM " + emId + ": " + e.getMessage(), e);
+        }
+    }
+}

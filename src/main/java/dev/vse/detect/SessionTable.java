@@ -1,0 +1,100 @@
+package dev.vse.detect;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The in-memory state of one EM: sessions by UID, an index of the running ones, watermarks and the
+ * baseline flag. Repeated strings (job names, states, types...) are shared to keep the heap small.
+ * Reads are lock-free; callers serialise writes.
+ */
+final class SessionTable {
+    private final Map<String, SessionSnapshot> sessions = new ConcurrentHashMap<>();
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final Map<String, Instant> watermarks = new ConcurrentHashMap<>();
+    private final Map<String, String> pool = new ConcurrentHashMap<>();
+    private volatile boolean baseline;
+
+    Optional<SessionSnapshot> get(String uid) {
+        return Optional.ofNullable(sessions.get(uid));
+    }
+
+    void put(SessionSnapshot snapshot) {
+        SessionSnapshot s = snapshot.canonical(this::share);
+        sessions.put(s.uid(), s);
+        if (s.isRunning()) {
+            running.add(s.uid());
+        } else {
+            running.remove(s.uid());
+        }
+    }
+
+    void putAll(Collection<SessionSnapshot> snapshots) {
+        snapshots.forEach(this::put);
+    }
+
+    List<SessionSnapshot> unfinished(String sessionType) {
+        List<SessionSnapshot> result = new ArrayList<>();
+        for (String uid : running) {
+            SessionSnapshot s = sessions.get(uid);
+            if (s != null && s.sessionType().equals(sessionType)) {
+                result.add(s);
+            }
+        }
+        return result;
+    }
+
+    /** Removes Stopped sessions that ended (or, lacking EndTime, last changed) before the instant. */
+    int prune(Instant stoppedBefore) {
+        int before = sessions.size();
+        sessions.values().removeIf(s -> !s.isRunning() && endOrLastChange(s) != null
+                && endOrLastChange(s).isBefore(stoppedBefore));
+        return before - sessions.size();
+    }
+
+    Collection<SessionSnapshot> all() {
+        return sessions.values();
+    }
+
+    int size() {
+        return sessions.size();
+    }
+
+    Optional<Instant> watermark(String sessionType) {
+        return Optional.ofNullable(watermarks.get(sessionType));
+    }
+
+    void watermark(String sessionType, Instant at) {
+        watermarks.put(sessionType, at);
+    }
+
+    Map<String, Instant> watermarks() {
+        return Map.copyOf(watermarks);
+    }
+
+    boolean hasBaseline() {
+        return baseline;
+    }
+
+    void markBaseline() {
+        baseline = true;
+    }
+
+    private String share(String value) {
+        if (value == null) {
+            return null;
+        }
+        String existing = pool.putIfAbsent(value, value);
+        return existing == null ? value : existing;
+    }
+
+    private static Instant endOrLastChange(SessionSnapshot s) {
+        return s.endTime() != null ? s.endTime() : s.lastChanged();
+    }
+}

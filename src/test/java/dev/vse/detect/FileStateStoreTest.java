@@ -1,0 +1,210 @@
+package dev.vse.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileStateStoreTest extends StateStoreContract {
+    @TempDir
+    Path dir;
+
+    @Override
+    StateStore newStore() {
+        return new FileStateStore(dir, 10);
+    }
+
+    private FileStateStore reopen() {
+        store.close();
+        FileStateStore reopened = new FileStateStore(dir, 10);
+        store = reopened;
+        return reopened;
+    }
+
+    private Path journal() {
+        return ((FileStateStore) store).em(EM).journalFile();
+    }
+
+    @Test
+    void givenCommittedState_whenReopened_thenEverythingIsBack() {
+        SessionSnapshot sparse = new SessionSnapshot(EM, uid("sparse"), "BackupJobSession", null, null, null, null,
+                null, T0, null, "Idle", null, null, null, false, T0);
+        store.commit(EM, List.of(snapshot("a", "Stopped", "Warning", T0), sparse));
+        store.commitWatermark(EM, "BackupJobSession", T0);
+        store.markBaseline(EM);
+
+        reopen();
+
+        assertThat(store.get(EM, uid("a"))).contains(snapshot("a", "Stopped", "Warning", T0));
+        assertThat(store.get(EM, uid("sparse"))).contains(sparse);
+        assertThat(store.watermark(EM, "BackupJobSession")).contains(T0);
+        assertThat(store.hasBaseline(EM)).isTrue();
+    }
+
+    @Test
+    void givenTornLastJournalRecord_whenReopened_thenItIsIgnoredAndEarlierRecordsSurvive() throws IOException {
+        // a crash in the middle of an append: that commit never returned, so nothing was promised
+        store.commit(EM, List.of(snapshot("a", "Working", "None", null)));
+        long intact = Files.size(journal());
+        store.commit(EM, List.of(snapshot("b", "Stopped", "Failed", T0)));
+        Path journal = journal();
+        store.close();
+        try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE)) {
+            ch.truncate(intact + (Files.size(journal) - intact) / 2);
+        }
+
+        store = new FileStateStore(dir, 10);
+        store.commit(EM, List.of(snapshot("c", "Working", "None", null)));
+        reopen();
+
+        assertThat(store.get(EM, uid("a"))).isPresent();
+        assertThat(store.get(EM, uid("b"))).isEmpty();
+        assertThat(store.get(EM, uid("c"))).as("appended after the cut, not behind garbage").isPresent();
+    }
+
+    @Test
+    void givenCorruptedLastRecord_whenReopened_thenChecksumRejectsIt() throws IOException {
+        store.commit(EM, List.of(snapshot("a", "Working", "None", null)));
+        store.commit(EM, List.of(snapshot("b", "Stopped", "Failed", T0)));
+        Path journal = journal();
+        store.close();
+        byte[] bytes = Files.readAllBytes(journal);
+        int inLastRecord = bytes.length - 20;
+        bytes[inLastRecord] = (byte) (bytes[inLastRecord] == 'x' ? 'y' : 'x');
+        Files.write(journal, bytes);
+
+        store = new FileStateStore(dir, 10);
+
+        assertThat(store.get(EM, uid("a"))).isPresent();
+        assertThat(store.get(EM, uid("b"))).isEmpty();
+    }
+
+    @Test
+    void givenJournalOverTwiceTheLiveEntries_whenCommitting_thenCompactedWithoutLosingData() throws IOException {
+        List<SessionSnapshot> expected = new ArrayList<>();
+        for (int cycle = 0; cycle < 8; cycle++) {
+            List<SessionSnapshot> batch = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                batch.add(new SessionSnapshot(EM, uid("s" + i), "BackupJobSession", null, null, null, null, null,
+                        T0, null, "Working", "None", cycle * 10, false, false, T0));
+            }
+            store.commit(EM, batch);
+            expected = batch;
+        }
+        store.commitWatermark(EM, "BackupJobSession", T0);
+        store.markBaseline(EM);
+
+        assertThat(Files.exists(dir.resolve(EM).resolve(EmStateFiles.SNAPSHOT))).isTrue();
+        assertThat(((FileStateStore) store).em(EM).journalRecords()).isLessThanOrEqualTo(12);
+        assertThat(journalFiles()).hasSize(1);
+        reopen();
+        ((FileStateStore) store).compact(EM);
+        reopen();
+
+        for (SessionSnapshot s : expected) {
+            assertThat(store.get(EM, s.uid())).contains(s);
+        }
+        assertThat(store.size(EM)).isEqualTo(5);
+        assertThat(store.watermark(EM, "BackupJobSession")).contains(T0);
+        assertThat(store.hasBaseline(EM)).isTrue();
+    }
+
+    @Test
+    void givenCrashAfterCompactionRename_whenReopened_thenStaleJournalIsDiscarded() throws IOException {
+        store.commit(EM, List.of(snapshot("a", "Working", "None", null)));
+        ((FileStateStore) store).compact(EM);
+        store.close();
+        // the old generation's journal was not deleted yet: its records are already in the snapshot
+        Files.writeString(dir.resolve(EM).resolve("journal-0.jsonl"), "garbage that must not be replayed\n");
+        Files.writeString(dir.resolve(EM).resolve("snapshot.jsonl.tmp"), "half-written snapshot");
+
+        store = new FileStateStore(dir, 10);
+
+        assertThat(store.get(EM, uid("a"))).contains(snapshot("a", "Working", "None", null));
+        assertThat(journalFiles()).containsExactly("journal-1.jsonl");
+        assertThat(Files.exists(dir.resolve(EM).resolve("snapshot.jsonl.tmp"))).isFalse();
+    }
+
+    @Test
+    void givenPrune_whenReopenedBeforeAndAfterCompaction_thenPrunedStaysForgotten() {
+        store.commit(EM, List.of(snapshot("old", "Stopped", "Success", T0.minusSeconds(86_400 * 40)),
+                snapshot("recent", "Stopped", "Failed", T0)));
+        store.prune(EM, T0.minusSeconds(86_400 * 30));
+
+        reopen();
+        assertThat(store.get(EM, uid("old"))).isEmpty();
+        ((FileStateStore) store).compact(EM);
+        reopen();
+
+        assertThat(store.get(EM, uid("old"))).isEmpty();
+        assertThat(store.get(EM, uid("recent"))).isPresent();
+    }
+
+    @Test
+    void givenLargeStore_whenOneSnapshotCommitted_thenJournalGrowsByOneRecordOnly() throws IOException {
+        // commit cost must follow the batch, not the store: 100k sessions, 1% changing per cycle
+        List<SessionSnapshot> many = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            many.add(snapshot("s" + i, "Stopped", "Success", T0));
+        }
+        store.close();
+        store = new FileStateStore(dir, 1_000_000);
+        store.commit(EM, many);
+        long before = Files.size(journal());
+
+        store.commit(EM, List.of(snapshot("s42", "Stopped", "Failed", T0)));
+
+        assertThat(Files.size(journal()) - before).isBetween(100L, 1_000L);
+    }
+
+    @Test
+    void givenStoreOpen_whenSecondStoreOpensSameDirectory_thenRefused() {
+        store.commit(EM, List.of(snapshot("a", "Working", "None", null)));
+
+        try (FileStateStore second = new FileStateStore(dir, 10)) {
+            assertThatThrownBy(() -> second.get(EM, uid("a")))
+                    .isInstanceOf(UncheckedIOException.class).hasMessageContaining("in use");
+        }
+    }
+
+    @Test
+    void givenEmIdWithUnsafeCharacters_whenStored_thenOwnSafeDirectory() {
+        String emId = "https://em01:9398/api";
+        store.commit(emId, List.of(new SessionSnapshot(emId, uid("a"), "BackupJobSession", null, null, null, null,
+                null, T0, null, "Working", null, null, null, false, T0)));
+
+        Path emDir = ((FileStateStore) store).directoryOf(emId);
+
+        assertThat(emDir.getParent()).isEqualTo(dir);
+        assertThat(emDir.getFileName().toString()).matches("[A-Za-z0-9._-]+");
+        assertThat(Files.isDirectory(emDir)).isTrue();
+    }
+
+    @Test
+    void givenRecordLongerThanTheReadBuffer_whenReopened_thenReadIntact() {
+        SessionSnapshot huge = new SessionSnapshot(EM, uid("huge"), "BackupJobSession", null, null,
+                "J".repeat(200_000), null, null, T0, null, "Working", "None", 1, true, false, T0);
+        store.commit(EM, List.of(snapshot("a", "Working", "None", null), huge, snapshot("b", "Working", "None", null)));
+
+        reopen();
+
+        assertThat(store.get(EM, uid("huge"))).contains(huge);
+        assertThat(store.size(EM)).isEqualTo(3);
+    }
+
+    private List<String> journalFiles() throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve(EM))) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("journal-")).toList();
+        }
+    }
+}

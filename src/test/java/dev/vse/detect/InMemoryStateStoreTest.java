@@ -1,0 +1,8 @@
+package dev.vse.detect;
+
+class InMemoryStateStoreTest extends StateStoreContract {
+    @Override
+    StateStore newStore() {
+        return new InMemoryStateStore();
+    }
+}
