@@ -25,6 +25,10 @@ public final class FailureClassifier {
     public static final String CA_HINT = "the EM certificate is not trusted: configure the CA for this EM "
             + "(truststorePath or caPemPath), or insecureTrustAll for a lab";
 
+    /** Appended to host name mismatches: the URL must use a name the certificate carries. */
+    public static final String HOSTNAME_HINT = "the EM certificate does not match the host name of the configured URL: "
+            + "use a host name listed in the certificate";
+
     private FailureClassifier() { }
 
     /** Classifies a non-2xx HTTP status. */
@@ -71,6 +75,9 @@ public final class FailureClassifier {
 
     /** A short, single-line description of a transport failure, with the CA hint for certificate problems. */
     public static String describe(Throwable failure) {
+        if (findCause(failure, SSLPeerUnverifiedException.class) != null) {
+            return HOSTNAME_HINT + " (" + oneLine(findCause(failure, SSLPeerUnverifiedException.class)) + ")";
+        }
         if (isCertificateFailure(failure)) {
             return CA_HINT + " (" + oneLine(rootCause(failure)) + ")";
         }
