@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.vse.em.support.FakeEm;
 import dev.vse.em.support.LogCapture;
 import dev.vse.em.support.SelfSignedCert;
+import dev.vse.model.EmError;
+import dev.vse.model.EmXml;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +35,7 @@ class EmTlsTest {
     @BeforeAll
     static void certificate() {
         cert = SelfSignedCert.forHost("localhost");
+        EmXml.unmarshal(EmXml.marshal(new EmError(500, "x", "warm-up")), EmError.class); // cold JAXB is slow
     }
 
     @BeforeEach
@@ -56,7 +59,7 @@ class EmTlsTest {
     private EmClient client(UnaryOperator<EmServerConfig.Builder> tls) {
         return new EmClient(camel, tls.apply(EmServerConfig.builder("em-tls", em.baseUrl())
                 .credentials(FakeEm.USER, PASSWORD).connectTimeout(Duration.ofSeconds(3))
-                .readTimeout(Duration.ofSeconds(3))).build());
+                .readTimeout(Duration.ofSeconds(10))).build());
     }
 
     @Test
