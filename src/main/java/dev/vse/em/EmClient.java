@@ -320,11 +320,10 @@ public final class EmClient implements AutoCloseable {
         });
         Exception error = exchange.getException();
         if (error != null) {
-            FailureKind kind = FailureClassifier.classify(error);
-            if (kind != FailureKind.RETRIABLE) {
-                LOG.warn("EM {}: {} failed: {}", config.id(), request, FailureClassifier.describe(error));
-            }
-            throw new EmRequestException(kind, config.id(), request, -1, null, FailureClassifier.describe(error), error);
+            EmRequestException failure = new EmRequestException(FailureClassifier.classify(error), config.id(), request,
+                    -1, null, FailureClassifier.describe(error), error);
+            LOG.warn(failure.getMessage());
+            throw failure;
         }
         Message out = exchange.getMessage();
         Integer status = out.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
