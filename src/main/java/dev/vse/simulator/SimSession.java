@@ -37,7 +37,12 @@ public final class SimSession {
         this.jobId = jobId;
         this.jobName = jobName;
         this.jobType = jobType;
-        this.creationTime = creationTime;
+        this.creationTime = micros(creationTime);
+    }
+
+    /** EM timestamps carry at most microseconds. */
+    static Instant micros(Instant t) {
+        return t == null ? null : t.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
     /** Deep copy (task sessions included). */
@@ -81,9 +86,9 @@ public final class SimSession {
     public String getBackupServerName() { return backupServerName; }
     public SimSession setBackupServerName(String v) { this.backupServerName = v; return this; }
     public Instant getCreationTime() { return creationTime; }
-    public SimSession setCreationTime(Instant v) { this.creationTime = v; return this; }
+    public SimSession setCreationTime(Instant v) { this.creationTime = micros(v); return this; }
     public Instant getEndTime() { return endTime; }
-    public SimSession setEndTime(Instant v) { this.endTime = v; return this; }
+    public SimSession setEndTime(Instant v) { this.endTime = micros(v); return this; }
     public String getState() { return state; }
     public SimSession setState(String v) { this.state = v; return this; }
     public String getResult() { return result; }

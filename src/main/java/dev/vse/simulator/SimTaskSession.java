@@ -19,7 +19,7 @@ public final class SimTaskSession {
     public SimTaskSession(String id, String vmName, Instant creationTime) {
         this.id = id;
         this.vmName = vmName;
-        this.creationTime = creationTime;
+        this.creationTime = SimSession.micros(creationTime);
     }
 
     public SimTaskSession copy() {
@@ -42,9 +42,9 @@ public final class SimTaskSession {
     public String getVmUid() { return vmUid; }
     public SimTaskSession setVmUid(String vmUid) { this.vmUid = vmUid; return this; }
     public Instant getCreationTime() { return creationTime; }
-    public SimTaskSession setCreationTime(Instant t) { this.creationTime = t; return this; }
+    public SimTaskSession setCreationTime(Instant t) { this.creationTime = SimSession.micros(t); return this; }
     public Instant getEndTime() { return endTime; }
-    public SimTaskSession setEndTime(Instant t) { this.endTime = t; return this; }
+    public SimTaskSession setEndTime(Instant t) { this.endTime = SimSession.micros(t); return this; }
     public String getState() { return state; }
     public SimTaskSession setState(String state) { this.state = state; return this; }
     public String getResult() { return result; }
