@@ -14,6 +14,8 @@ final class SimHttp {
     final EmSimulator sim;
     final HttpClient client;
     String token;
+    String user = "admin";
+    String password = "admin";
 
     SimHttp(EmSimulator sim) {
         this(sim, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
@@ -32,7 +34,7 @@ final class SimHttp {
     }
 
     SimHttp logon() {
-        HttpResponse<byte[]> r = logon("admin", "admin");
+        HttpResponse<byte[]> r = logon(user, password);
         if (r.statusCode() != 201) {
             throw new IllegalStateException("logon failed: " + r.statusCode());
         }
