@@ -1,0 +1,129 @@
+package dev.vse.simulator;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Random;
+
+/**
+ * The faults in force, changeable at runtime (thread-safe). Each authenticated data request draws one
+ * {@link Fault}: one-shot faults queued by tests come first, then the random rates.
+ * <ul>
+ *   <li>500/503: an {@code <Error>} body with that status;</li>
+ *   <li>delay: the response is held for {@link #delay()} (longer than a client's timeout), then sent normally;</li>
+ *   <li>reset: the connection is closed without any response;</li>
+ *   <li>malformed: status 200, a body that is not well-formed XML (mismatched tag);</li>
+ *   <li>truncated: status 200, the first half of the body (consistent {@code Content-Length});</li>
+ *   <li>BOM: every XML body (including logon, root and errors) starts with EF BB BF;</li>
+ *   <li>expire after pages: a token becomes invalid after it has been used for n query pages.</li>
+ * </ul>
+ */
+public final class FaultPlan {
+    /** What happens to one request. */
+    public enum Kind { NONE, STATUS, DELAY, RESET, MALFORMED, TRUNCATED }
+
+    /** A drawn fault; {@code status} is set for {@link Kind#STATUS}. */
+    public record Fault(Kind kind, int status) {
+        static final Fault NONE = new Fault(Kind.NONE, 0);
+    }
+
+    private final Random random;
+    private final Deque<Fault> oneShots = new ArrayDeque<>();
+    private double rate500;
+    private double rate503;
+    private double delayRate;
+    private Duration delay;
+    private double resetRate;
+    private double malformedRate;
+    private double truncatedRate;
+    private volatile boolean bom;
+    private volatile int expireTokenAfterPages;
+
+    public FaultPlan(FaultOptions o) {
+        this.random = new Random(o.seed);
+        apply(o);
+    }
+
+    /** Replaces all rates and flags with those of {@code o} (one-shot faults stay queued). */
+    public synchronized FaultPlan apply(FaultOptions o) {
+        rate500 = o.rate500;
+        rate503 = o.rate503;
+        delayRate = o.delayRate;
+        delay = o.delay;
+        resetRate = o.resetRate;
+        malformedRate = o.malformedRate;
+        truncatedRate = o.truncatedRate;
+        bom = o.bom;
+        expireTokenAfterPages = o.expireTokenAfterPages;
+        return this;
+    }
+
+    /** Removes every fault: rates 0, no BOM, no token expiry, no queued one-shots. */
+    public synchronized FaultPlan clear() {
+        oneShots.clear();
+        return apply(FaultOptions.none().withDelay(delay));
+    }
+
+    public synchronized FaultPlan error500Rate(double r) { rate500 = check(r); return this; }
+    public synchronized FaultPlan error503Rate(double r) { rate503 = check(r); return this; }
+    public synchronized FaultPlan delayRate(double r) { delayRate = check(r); return this; }
+    public synchronized FaultPlan delay(Duration d) { delay = d; return this; }
+    public synchronized FaultPlan resetRate(double r) { resetRate = check(r); return this; }
+    public synchronized FaultPlan malformedRate(double r) { malformedRate = check(r); return this; }
+    public synchronized FaultPlan truncatedRate(double r) { truncatedRate = check(r); return this; }
+    public FaultPlan bom(boolean on) { bom = on; return this; }
+    /** A token becomes invalid once it has been used for {@code n} query pages (0 = off). */
+    public FaultPlan expireTokenAfterPages(int n) { expireTokenAfterPages = Math.max(0, n); return this; }
+
+    /** The next {@code count} data requests fail with {@code status} and an {@code <Error>} body. */
+    public FaultPlan failNext(int status, int count) { return queue(new Fault(Kind.STATUS, status), count); }
+    /** The next {@code count} data requests get a malformed XML body. */
+    public FaultPlan malformedNext(int count) { return queue(new Fault(Kind.MALFORMED, 0), count); }
+    /** The next {@code count} data requests get a truncated body. */
+    public FaultPlan truncatedNext(int count) { return queue(new Fault(Kind.TRUNCATED, 0), count); }
+    /** The next {@code count} data requests have their connection closed without a response. */
+    public FaultPlan resetNext(int count) { return queue(new Fault(Kind.RESET, 0), count); }
+    /** The next {@code count} data requests are held for {@link #delay()}. */
+    public FaultPlan delayNext(int count) { return queue(new Fault(Kind.DELAY, 0), count); }
+
+    public synchronized Duration delay() { return delay; }
+    public boolean bom() { return bom; }
+    public int expireTokenAfterPages() { return expireTokenAfterPages; }
+
+    /** Draws the fault for one authenticated data request. */
+    public synchronized Fault next() {
+        if (!oneShots.isEmpty()) {
+            return oneShots.poll();
+        }
+        double total = rate500 + rate503 + delayRate + resetRate + malformedRate + truncatedRate;
+        if (total == 0) {
+            return Fault.NONE;
+        }
+        double r = random.nextDouble();
+        double[] rates = {rate500, rate503, delayRate, resetRate, malformedRate, truncatedRate};
+        Fault[] faults = {new Fault(Kind.STATUS, 500), new Fault(Kind.STATUS, 503), new Fault(Kind.DELAY, 0),
+            new Fault(Kind.RESET, 0), new Fault(Kind.MALFORMED, 0), new Fault(Kind.TRUNCATED, 0)};
+        double acc = 0;
+        for (int i = 0; i < rates.length; i++) {
+            acc += rates[i];
+            if (r < acc) {
+                return faults[i];
+            }
+        }
+        return Fault.NONE;
+    }
+
+    private synchronized FaultPlan queue(Fault f, int count) {
+        for (int i = 0; i < count; i++) {
+            oneShots.add(f);
+        }
+        return this;
+    }
+
+    private static double check(double r) {
+        if (r < 0 || r > 1 || Double.isNaN(r)) {
+            throw new IllegalArgumentException("fault rate must be between 0 and 1: " + r);
+        }
+        return r;
+    }
+}
