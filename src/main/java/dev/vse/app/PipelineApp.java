@@ -37,6 +37,7 @@ public final class PipelineApp implements AutoCloseable {
     private final Clock clock;
     private StateStore store;
     private EmClients ems;
+    private final java.util.concurrent.atomic.AtomicBoolean pollRoutesAdded = new java.util.concurrent.atomic.AtomicBoolean();
 
     public PipelineApp(AppConfig config, Settings settings) {
         this(config, settings, Clock.systemUTC());
@@ -53,7 +54,8 @@ public final class PipelineApp implements AutoCloseable {
             }
 
             @Override
-            public void afterStart(BaseMainSupport m) {
+            public void afterConfigure(BaseMainSupport m) {
+                // the YAML routes (with the poll-em template) are loaded now; one poll route per EM
                 addPollRoutes(m.getCamelContext());
             }
 
@@ -107,6 +109,9 @@ public final class PipelineApp implements AutoCloseable {
     }
 
     private void addPollRoutes(CamelContext camel) {
+        if (!pollRoutesAdded.compareAndSet(false, true)) {
+            return; // startup listeners fire again for every route added later, these included
+        }
         for (String emId : ems.ids()) {
             try {
                 camel.addRouteFromTemplate("poll-" + emId, POLL_TEMPLATE, Map.of("emId", emId));
