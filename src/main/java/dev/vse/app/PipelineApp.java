@@ -60,6 +60,11 @@ public final class PipelineApp implements AutoCloseable {
             }
 
             @Override
+            public void beforeStop(BaseMainSupport m) {
+                stopPolling(m.getCamelContext());
+            }
+
+            @Override
             public void afterStop(BaseMainSupport m) {
                 closeResources();
             }
@@ -89,8 +94,27 @@ public final class PipelineApp implements AutoCloseable {
 
     @Override
     public void close() {
+        if (main.getCamelContext() != null) {
+            stopPolling(main.getCamelContext());
+        }
         main.stop();
         closeResources();
+    }
+
+    /** Lets the running cycles finish, then logs out of every EM while the HTTP component still runs. */
+    private synchronized void stopPolling(CamelContext camel) {
+        if (ems == null) {
+            return;
+        }
+        for (String emId : ems.ids()) {
+            try {
+                camel.getRouteController().stopRoute("poll-" + emId);
+            } catch (Exception e) {
+                LOG.warn("poll route of EM {} did not stop cleanly: {}", emId, e.getMessage());
+            }
+        }
+        ems.close();
+        ems = null;
     }
 
     private void bindBeans(CamelContext camel) {

@@ -51,7 +51,9 @@ public final class PollPlanner {
         List<Cycle> cycles = new ArrayList<>();
         for (String type : em.sessionTypes()) {
             var watermark = store.watermark(emId, type);
-            Instant from = watermark.map(w -> w.minus(lagMargin)).orElse(now.minus(initialLookback));
+            // whole seconds: EM documents filter dates as "2025-08-15T06:00:00Z"
+            Instant from = watermark.map(w -> w.minus(lagMargin)).orElse(now.minus(initialLookback))
+                    .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
             SessionQuery q = SessionQuery.of(SessionQuery.Type.valueOf(type))
                     .withFilter(filter(em, from))
                     .withSortAsc("CreationTime")

@@ -85,8 +85,9 @@ abstract class PipelineScenarios {
 
         // sessions end; one appears for the first time already finished (EM collection lag); a retry; an unknown state
         Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        SimSession late = session(SimSession.BACKUP, "Oracle", "Stopped", "Failed", now.minus(Duration.ofMinutes(40)))
-                .setEndTime(now.minus(Duration.ofMinutes(35))).setProgress(100);
+        // created long ago, ended within EM's collection lag: first seen already finished
+        SimSession late = session(SimSession.BACKUP, "Oracle", "Stopped", "Failed", now.minus(Duration.ofHours(6)))
+                .setEndTime(now.minus(Duration.ofMinutes(12))).setProgress(100);
         SimSession retry = session(SimSession.BACKUP, "Oracle", "Stopped", "Success", now.minus(Duration.ofMinutes(10)))
                 .setEndTime(end).setProgress(100).setRetry(true);
         SimSession odd = session(SimSession.BACKUP, "Tape", "WaitingRepository", "None", now.minus(Duration.ofMinutes(3)));
@@ -216,10 +217,12 @@ abstract class PipelineScenarios {
         h.start();
         List<KafkaEndpoint> kafka = h.app().context().getEndpoints().stream()
                 .filter(KafkaEndpoint.class::isInstance).map(KafkaEndpoint.class::cast).toList();
-        assertThat(kafka).isNotEmpty().allSatisfy(e -> {
+        assertThat(kafka).hasSize(2).allSatisfy(e -> {
+            assertThat(e.getConfiguration().isEnableIdempotence()).as(e.getEndpointUri()).isTrue();
+            assertThat(e.getConfiguration().getRequestRequiredAcks()).as(e.getEndpointUri()).isEqualTo("all");
             var props = e.getConfiguration().createProducerProperties();
-            assertThat(props.getProperty("enable.idempotence")).isEqualTo("true");
-            assertThat(props.getProperty("acks")).isEqualTo("all");
+            assertThat(props.getProperty("acks")).as("%s", props).isEqualTo("all");
+            assertThat(String.valueOf(props.get("enable.idempotence"))).as("%s", props).isEqualTo("true");
         });
     }
 
