@@ -322,7 +322,7 @@ public final class EmClient implements AutoCloseable {
         if (error != null) {
             EmRequestException failure = new EmRequestException(FailureClassifier.classify(error), config.id(), request,
                     -1, null, FailureClassifier.describe(error), error);
-            LOG.warn(failure.getMessage());
+            LOG.debug(failure.getMessage()); // the caller reports it, once
             throw failure;
         }
         Message out = exchange.getMessage();
@@ -347,7 +347,7 @@ public final class EmClient implements AutoCloseable {
         }
         EmRequestException e = new EmRequestException(kind, config.id(), raw.request(), raw.status(),
                 raw.body(), text.isEmpty() ? null : text, null);
-        LOG.warn(e.getMessage());
+        LOG.debug(e.getMessage());
         return e;
     }
 
@@ -370,7 +370,7 @@ public final class EmClient implements AutoCloseable {
         } catch (MalformedXmlException e) {
             EmRequestException failure = new EmRequestException(FailureKind.MALFORMED, config.id(), response.request(),
                     response.status(), response.body(), e.getMessage(), e);
-            LOG.warn(failure.getMessage());
+            LOG.debug(failure.getMessage());
             throw failure;
         }
     }
