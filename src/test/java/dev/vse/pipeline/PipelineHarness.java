@@ -54,6 +54,7 @@ final class PipelineHarness implements AutoCloseable {
         overrides.put("topic.changes", changes);
         overrides.put("topic.dlq", dlq);
         overrides.put("events.console", "true");
+        overrides.put("camel.management.enabled", "false"); // one test turns it on, on a free port
         consumer = consumer(bootstrap, List.of(completed, failed, changes, dlq));
     }
 

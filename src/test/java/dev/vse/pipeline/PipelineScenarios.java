@@ -226,6 +226,26 @@ abstract class PipelineScenarios {
         });
     }
 
+    @Test
+    void observeEndpoints_reportHealthAndPrometheusMetrics() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        put(session(SimSession.BACKUP, "A", "Working", "None", Instant.now().minus(Duration.ofMinutes(1))));
+        h.with("camel.management.enabled", "true").with("camel.management.port", Integer.toString(port)).start();
+        h.await(h.changes, rs -> !rs.isEmpty());
+        var http = java.net.http.HttpClient.newHttpClient();
+        var health = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/observe/health")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("UP");
+        var metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/observe/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("camel_exchanges_total").contains("routeId=\"process-page\"");
+    }
+
     // --- helpers --------------------------------------------------------------------------------
 
     static void assertContractHeaders(ConsumerRecord<String, byte[]> r) {
