@@ -166,6 +166,21 @@ abstract class PipelineScenarios {
     }
 
     @Test
+    void givenTrackedRunningSession_whenItDropsOutOfTheQuery_thenItIsReReadByHrefUntilItStops() {
+        // guards: a running session that the query no longer returns must still yield its end
+        SimSession a = session(SimSession.BACKUP, "Exchange Backup", "Working", "None", Instant.now().minus(Duration.ofMinutes(3)));
+        put(a);
+        h.start();
+        h.await(h.changes, rs -> keys(rs).contains(a.uid()));
+        h.stop();
+        // the job is now excluded from the query; only the Href re-read can see it end
+        h.with("em.job-names.exclude", "Exchange Backup").start();
+        em.estate().update(a.getId(), s -> s.setState("Stopped").setResult("Failed").setEndTime(Instant.now()));
+        h.await(h.failed, rs -> keys(rs).contains(a.uid()));
+        assertThat(h.app().store().unfinished("em01", "BackupJobSession")).isEmpty();
+    }
+
+    @Test
     void givenTwoEmServers_whenPolled_thenEachPublishesWithItsOwnIdentityAndState() throws Exception {
         try (EmSimulator second = EmSimulator.start(SimulatorOptions.defaults().withPort(0).withBindHost("127.0.0.1")
                 .withCredentials("svc-veeam", "s3cond-Pa55"))) {
