@@ -58,6 +58,18 @@ public final class SelfSignedCert {
 
     public X509Certificate certificate() { return certificate; }
 
+    /** A PKCS12 key store with this certificate and its private key (for servers that take a KeyStore). */
+    public KeyStore keyStore(char[] password) {
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("server", keyPair.getPrivate(), password, new Certificate[] {certificate});
+            return ks;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Server-side TLS context presenting this certificate. */
     public SSLContext serverContext() {
         try {

@@ -1,0 +1,169 @@
+package dev.vse.em;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.vse.em.support.SelfSignedCert;
+import dev.vse.model.JobSession;
+import dev.vse.simulator.EmSimulator;
+import dev.vse.simulator.SimSession;
+import dev.vse.simulator.SimulatorOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The EM client against the project's EM simulator over real HTTP(S) (the fake in support/ covers the rest). */
+class EmClientAgainstSimulatorTest {
+    private static final String PASSWORD = "Sim-Pa55-" + UUID.randomUUID();
+
+    CamelContext camel;
+    EmSimulator sim;
+
+    @BeforeEach
+    void start() {
+        camel = new DefaultCamelContext();
+        camel.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (sim != null) {
+            sim.close();
+        }
+        camel.stop();
+    }
+
+    private EmClient client(EmServerConfig.Builder b) {
+        return new EmClient(camel, b.credentials("admin", PASSWORD).readTimeout(Duration.ofSeconds(2)).build());
+    }
+
+    private EmSimulator simulator(SimulatorOptions o) throws Exception {
+        sim = EmSimulator.start(o.withPort(0).withBindHost("127.0.0.1").withCredentials("admin", PASSWORD));
+        return sim;
+    }
+
+    private static SimSession session(int i) {
+        return new SimSession(SimSession.BACKUP, UUID.randomUUID().toString(), UUID.randomUUID().toString(), "Job " + (i % 37),
+                "Backup", Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i)).setState("Stopped").setResult("Success")
+                .setEndTime(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i + 60));
+    }
+
+    @Test
+    void logon_thenRootAndSupportedVersions() throws Exception {
+        simulator(SimulatorOptions.defaults());
+        try (EmClient c = client(EmServerConfig.builder("em01", sim.baseUrl()))) {
+            assertThat(c.apiRoot().getSupportedVersions()).extracting(v -> v.getName()).contains("v1_7");
+            c.logon();
+            assertThat(c.logonSession().getSessionId()).isNotBlank();
+        }
+    }
+
+    @Test
+    void givenTokensExpired_whenRequesting_thenLogsOnAgainOnce_andNeverSendsTheStaleCookie() throws Exception {
+        // the simulator sets the token as a cookie too and lets the cookie win: a client that kept cookies
+        // would send the dead one after re-logon and fail for ever
+        simulator(SimulatorOptions.defaults());
+        sim.estate().put(session(1));
+        try (EmClient c = client(EmServerConfig.builder("em01", sim.baseUrl()))) {
+            SessionQuery q = SessionQuery.of(SessionQuery.Type.BackupJobSession).withPageSize(10);
+            assertThat(c.queryAll(q)).hasSize(1);
+            String first = c.logonSession().getSessionId();
+            for (int round = 0; round < 3; round++) {
+                sim.expireAllTokens();
+                assertThat(c.queryAll(q)).hasSize(1);
+            }
+            assertThat(c.logonSession().getSessionId()).isNotEqualTo(first);
+        }
+    }
+
+    @Test
+    void givenShortIdleTimeout_whenIdleLongerThanIt_thenStillWorks() throws Exception {
+        simulator(SimulatorOptions.defaults().withTokenIdleTimeout(Duration.ofMillis(300)));
+        sim.estate().put(session(1));
+        try (EmClient c = client(EmServerConfig.builder("em01", sim.baseUrl()))) {
+            SessionQuery q = SessionQuery.of(SessionQuery.Type.BackupJobSession);
+            assertThat(c.queryAll(q)).hasSize(1);
+            Thread.sleep(600); // the idle expiry itself is the subject here
+            assertThat(c.queryAll(q)).hasSize(1);
+        }
+    }
+
+    @Test
+    void paging_across1234Sessions_readsEachOnce() throws Exception {
+        simulator(SimulatorOptions.defaults());
+        for (int i = 0; i < 1234; i++) {
+            sim.estate().put(session(i));
+        }
+        try (EmClient c = client(EmServerConfig.builder("em01", sim.baseUrl()))) {
+            long before = sim.requestCount();
+            List<JobSession> all = c.queryAll(SessionQuery.of(SessionQuery.Type.BackupJobSession)
+                    .withSortAsc("CreationTime").withPageSize(100));
+            Set<String> uids = new HashSet<>();
+            all.forEach(s -> uids.add(s.getUid()));
+            assertThat(uids).hasSize(1234);
+            assertThat(all).extracting(JobSession::getCreationTimeUtc).isSorted();
+            assertThat(sim.requestCount() - before).isBetween(13L, 14L); // 13 pages (+ logon)
+        }
+    }
+
+    @Test
+    void failures_areClassified() throws Exception {
+        simulator(SimulatorOptions.defaults().withFaults(dev.vse.simulator.FaultOptions.none().withDelay(Duration.ofSeconds(5))));
+        sim.estate().put(session(1));
+        SessionQuery q = SessionQuery.of(SessionQuery.Type.BackupJobSession);
+        try (EmClient c = client(EmServerConfig.builder("em01", sim.baseUrl()))) {
+            c.logon();
+            sim.faults().failNext(503, 1);
+            assertThat(catchThrowableOfType(EmRequestException.class, () -> c.queryPage(q, 1)).kind()).isEqualTo(FailureKind.RETRIABLE);
+            sim.faults().failNext(500, 1);
+            assertThat(catchThrowableOfType(EmRequestException.class, () -> c.queryPage(q, 1)).kind()).isEqualTo(FailureKind.RETRIABLE);
+            sim.faults().delayNext(1);
+            assertThat(catchThrowableOfType(EmRequestException.class, () -> c.queryPage(q, 1)).kind()).isEqualTo(FailureKind.RETRIABLE);
+            sim.faults().resetNext(2);
+            assertThat(catchThrowableOfType(EmRequestException.class, () -> c.queryPage(q, 1)).kind()).isEqualTo(FailureKind.RETRIABLE);
+            sim.faults().clear();
+            sim.faults().malformedNext(1);
+            EmRequestException malformed = catchThrowableOfType(EmRequestException.class, () -> c.queryPage(q, 1));
+            assertThat(malformed.kind()).isEqualTo(FailureKind.MALFORMED);
+            assertThat(malformed.body()).isNotEmpty();
+            EmRequestException missing = catchThrowableOfType(EmRequestException.class,
+                    () -> c.getSession(sim.baseUrl() + "/backupSessions/" + UUID.randomUUID() + "?format=Entity"));
+            assertThat(missing.kind()).isEqualTo(FailureKind.PERMANENT);
+            assertThat(missing.status()).isEqualTo(404);
+            assertThat(c.queryPage(q, 1).sessions()).hasSize(1);
+        }
+        try (EmClient wrong = new EmClient(camel, EmServerConfig.builder("em02", sim.baseUrl())
+                .credentials("admin", "not-" + PASSWORD).build())) {
+            EmRequestException auth = catchThrowableOfType(EmRequestException.class, wrong::logon);
+            assertThat(auth.kind()).isEqualTo(FailureKind.AUTHENTICATION);
+            assertThat(auth.getMessage()).contains("em02").doesNotContain(PASSWORD);
+        }
+    }
+
+    @Test
+    void tls_selfSignedSimulator_isRefusedUntilItsCaIsConfigured(@TempDir Path dir) throws Exception {
+        SelfSignedCert cert = SelfSignedCert.forHost("localhost");
+        simulator(SimulatorOptions.defaults().withTls(cert.keyStore("pw".toCharArray()), "pw".toCharArray()));
+        String url = sim.baseUrl().replace("127.0.0.1", "localhost");
+        assertThat(url).startsWith("https://");
+        try (EmClient untrusting = client(EmServerConfig.builder("em01", url))) {
+            EmRequestException e = catchThrowableOfType(EmRequestException.class, untrusting::logon);
+            assertThat(e.kind()).isEqualTo(FailureKind.PERMANENT);
+            assertThat(e.getMessage()).containsIgnoringCase("CA");
+        }
+        try (EmClient trusting = client(EmServerConfig.builder("em02", url).caPem(cert.writePem(dir.resolve("ca.pem"))))) {
+            trusting.logon();
+            assertThat(trusting.logonSession().getSessionId()).isNotBlank();
+        }
+    }
+}
