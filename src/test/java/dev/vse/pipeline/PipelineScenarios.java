@@ -228,6 +228,21 @@ abstract class PipelineScenarios {
     }
 
     @Test
+    void givenRoutesDir_whenStarted_thenTheRoutesComeFromThatFolder(@TempDir Path routes) throws Exception {
+        for (String f : List.of("error-handling.yaml", "poll.yaml", "process-page.yaml", "publish.yaml")) {
+            java.nio.file.Files.copy(Path.of("routes", f), routes.resolve(f));
+        }
+        java.nio.file.Files.writeString(routes.resolve("audit.yaml"), String.join("\n",
+                "- route:", "    id: user-audit", "    from:", "      uri: timer:audit?repeatCount=1", "      steps:",
+                "        - log: user route loaded", ""));
+        SimSession a = session(SimSession.BACKUP, "A", "Working", "None", Instant.now().minus(Duration.ofMinutes(1)));
+        put(a);
+        h.with("routes.dir", routes.toString()).start();
+        assertThat(h.app().context().getRoute("user-audit")).isNotNull();
+        h.await(h.changes, rs -> keys(rs).contains(a.uid()));
+    }
+
+    @Test
     void producer_isIdempotent_withAcksAll() {
         h.start();
         List<KafkaEndpoint> kafka = h.app().context().getEndpoints().stream()
