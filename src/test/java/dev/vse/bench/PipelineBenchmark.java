@@ -149,6 +149,7 @@ public final class PipelineBenchmark {
             long firstLoadNanos = System.nanoTime() - startNanos;
             Counters afterFirst = counters();
             Delta first = afterFirst.minus(before);
+            List<String> firstTop = topThreads(before, afterFirst, 6);
             int tracked = store.size(EM);
             double perSecond = sessions / (firstLoadNanos / 1e9);
             log(String.format(Locale.ROOT, "first load: %d sessions in %.1f s", sessions, firstLoadNanos / 1e9));
@@ -187,6 +188,7 @@ public final class PipelineBenchmark {
                             + "Kafka producer %.1f), simulator threads %.1f s",
                     first.processCpu / 1e9, (first.camelCpu + first.producerCpu) / 1e9, first.camelCpu / 1e9,
                     first.producerCpu / 1e9, first.simulatorCpu / 1e9));
+            report.add("            top threads by CPU: " + String.join("; ", firstTop));
             report.add(String.format(Locale.ROOT, "heap: %.1f MB before pipeline start (broker + simulator + estate), "
                             + "%.1f MB after first load -> ~%,.0f bytes per tracked session (approximate)",
                     heapBaseline / 1e6, heapAfter / 1e6, heapPerSession));
@@ -438,6 +440,21 @@ public final class PipelineBenchmark {
         }
     }
 
+    private final Map<Long, String> threadNames = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The threads that used most CPU between two counters (names with digits folded, summed). */
+    private List<String> topThreads(Counters a, Counters b, int n) {
+        Map<String, Long> byName = new HashMap<>();
+        for (Map.Entry<Long, long[]> e : b.byThread.entrySet()) {
+            long[] then = a.byThread.get(e.getKey());
+            long d = e.getValue()[1] - (then == null ? 0 : then[1]);
+            String name = threadNames.getOrDefault(e.getKey(), "?").replaceAll("[0-9]+", "#");
+            byName.merge(name, d, Long::sum);
+        }
+        return byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(n)
+                .map(e -> String.format(Locale.ROOT, "%.1f s %s", e.getValue() / 1e9, e.getKey())).toList();
+    }
+
     private Counters counters() {
         return new Counters();
     }
@@ -456,6 +473,7 @@ public final class PipelineBenchmark {
             String n = t.getThreadName();
             int category = n.startsWith("Camel") ? 1 : n.startsWith("kafka-producer") ? 2 : n.startsWith("em-simulator") ? 3 : 0;
             out.put(t.getThreadId(), new long[] {category, cpu});
+            threadNames.put(t.getThreadId(), n);
         }
         return out;
     }
