@@ -167,6 +167,9 @@ public final class PipelineBenchmark {
             }
             rows.add(steadyCycle(store, "no change", 0));
             rows.add(steadyCycle(store, "no change", 0));
+            rows.add(steadyCycle(store, "10x change", perCycle * 10));
+            app.close(); // while the simulator still answers the logout
+            app = null;
 
             // ---- report
             report.add("");
@@ -203,6 +206,7 @@ public final class PipelineBenchmark {
                         r.idle.processCpu / 1e6));
             }
             report.add("");
+            report.add("(10x change: running and recently stopped sessions run short, so fewer than 10x may change)");
             report.add("changes  = sessions changed in the simulator before the cycle (finished, started, new short runs,");
             report.add("           EndTime corrections); window = sessions the query returned (seen by the cycle)");
             report.add("requests/KB = simulator counters during the cycle; records = Kafka end offsets delta (4 topics)");
