@@ -88,7 +88,7 @@ public final class PipelineBenchmark {
         jobs = Integer.parseInt(args.getOrDefault("jobs", "300"));
         running = Integer.parseInt(args.getOrDefault("running", Integer.toString(Math.min(300, Math.max(1, sessions / 100)))));
         days = Integer.parseInt(args.getOrDefault("days", "5"));
-        interval = Duration.ofSeconds(Long.parseLong(args.getOrDefault("interval", "3")));
+        interval = Duration.ofSeconds(Long.parseLong(args.getOrDefault("interval", "5")));
         lag = Duration.ofSeconds(Long.parseLong(args.getOrDefault("lag", "1")));
         pageSize = Integer.parseInt(args.getOrDefault("page-size", "1000"));
         policy = args.getOrDefault("policy", "all");
@@ -100,7 +100,7 @@ public final class PipelineBenchmark {
             int eq = a.indexOf('=');
             if (eq <= 0) {
                 System.err.println("arguments are key=value: sessions=100000 cycles=5 change=0.01 "
-                        + "[jobs=300 running=300 days=5 interval=3 lag=1 page-size=1000 policy=all]");
+                        + "[jobs=300 running=300 days=5 interval=5 lag=1 page-size=1000 policy=all]");
                 System.exit(2);
             }
             args.put(a.substring(0, eq).trim(), a.substring(eq + 1).trim());
