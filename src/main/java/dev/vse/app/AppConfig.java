@@ -1,5 +1,6 @@
 package dev.vse.app;
 
+import dev.vse.util.Durations;
 import dev.vse.detect.InitialLoadPolicy;
 import dev.vse.em.EmServerConfig;
 import java.net.URI;

@@ -1,5 +1,6 @@
 package dev.vse.detect;
 
+import dev.vse.util.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;

@@ -1,5 +1,6 @@
 package dev.vse.simulator;
 
+import dev.vse.util.Durations;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;

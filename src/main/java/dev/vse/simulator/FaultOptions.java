@@ -1,5 +1,6 @@
 package dev.vse.simulator;
 
+import dev.vse.util.Durations;
 import java.time.Duration;
 
 /**

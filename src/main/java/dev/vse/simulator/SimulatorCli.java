@@ -1,5 +1,6 @@
 package dev.vse.simulator;
 
+import dev.vse.util.Durations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;

@@ -1,5 +1,6 @@
 package dev.vse.app;
 
+import dev.vse.util.Durations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,7 +1,8 @@
 package dev.vse.demo;
 
+import dev.vse.util.Durations;
 import dev.vse.app.AppConfig;
-import dev.vse.app.Durations;
+
 import dev.vse.app.PipelineApp;
 import dev.vse.app.Settings;
 import dev.vse.simulator.EmSimulator;

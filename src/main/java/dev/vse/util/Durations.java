@@ -1,4 +1,4 @@
-package dev.vse.simulator;
+package dev.vse.util;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
