@@ -146,6 +146,47 @@ class FuzzPipelineIT {
         }
     }
 
+    /**
+     * Guards the two poison pages the fuzzer found: a session whose record exceeds Kafka's 1 MiB limit made Kafka
+     * refuse the page on every cycle (the window never advanced), and an unreadable body above 1 MiB could not be
+     * parked. Now: the giant session's page is parked (cut to fit, original size in a header), the other session
+     * of the page is published.
+     */
+    @Test
+    void givenOversizedSessionAndOversizedBody_whenProcessed_thenParkedToFit_andTheOtherSessionPublished() throws Exception {
+        try (EmSimulator em = EmSimulator.start(SimulatorOptions.defaults().withPort(0).withBindHost("127.0.0.1"));
+             FaultHarness h = new FaultHarness(kafka.bootstrapServers(), state.resolve("oversize"), em.baseUrl())) {
+            h.with("poll.interval", "1h").start();
+            PollPlanner planner = h.app().context().getRegistry().lookupByNameAndType("pollPlanner", PollPlanner.class);
+            ProducerTemplate template = h.app().context().createProducerTemplate();
+            String sample = new String(corpus().get("samples/query-backupjobsession-entities.xml"), StandardCharsets.UTF_8);
+            String giant = "G".repeat(1_200_000);
+            byte[] oversizedSession = sample.replaceFirst("<JobName>[^<]*</JobName>", "<JobName>" + giant + "</JobName>")
+                    .getBytes(StandardCharsets.UTF_8);
+            byte[] oversizedGarbage = ("<QueryResult>" + giant + giant).getBytes(StandardCharsets.UTF_8);
+            for (byte[] input : List.of(oversizedSession, oversizedGarbage)) {
+                Cycle cycle = planner.cycles("em01").get(0);
+                Exchange ex = template.send("direct:process-page", e -> {
+                    e.setProperty(PageFetcher.CYCLE, cycle);
+                    e.getIn().setBody(fetchedPage("samples/query-backupjobsession-entities.xml", input));
+                });
+                assertThat(ex.getException()).isNull();
+                assertThat(cycle.isAborted()).as("cycle stopped: Kafka refused something").isFalse();
+                assertThat(cycle.isIncomplete()).as("parked").isTrue();
+            }
+            var dlq = h.await(h.dlq, rs -> rs.size() >= 2);
+            assertThat(dlq).allSatisfy(r -> {
+                assertThat(r.value()).hasSize(dev.vse.pipeline.Failures.MAX_DLQ_BODY_BYTES);
+                assertThat(FaultHarness.header(r, "vse.body.truncated")).isEqualTo("true");
+                assertThat(FaultHarness.header(r, "vse.error")).isNotBlank();
+            });
+            assertThat(FaultHarness.header(dlq.get(0), "vse.body.size")).isEqualTo(Integer.toString(oversizedSession.length));
+            assertThat(FaultHarness.header(dlq.get(0), "vse.error")).contains("more than Kafka takes");
+            // the normal session of that page was published (the sample's second session)
+            h.await(h.changes, rs -> rs.stream().anyMatch(r -> r.key().endsWith("1f038a6b-7968-4052-be97-3ed6b7aaf6a3")));
+        }
+    }
+
     /** What PageFetcher hands to the route: a parsed page, or the raw bytes of an unreadable one. */
     static FetchedPage fetchedPage(String seedName, byte[] input) {
         String request = "GET http://fuzz/api/" + seedName;
