@@ -31,6 +31,13 @@ public final class ChangeStage {
     public static final String EVENTS = "vse.events";
     /** Exchange property: sessions of the page that could not be processed. */
     public static final String INVALID = "vse.invalid";
+    /**
+     * Largest record (key + CloudEvent data + attributes) sent to Kafka: below the producer's default
+     * {@code max.request.size} and the broker's {@code message.max.bytes} (1 MiB), with room for headers. A
+     * session whose record would be larger (a giant job name or failure message) is unprocessable: Kafka would
+     * refuse the whole page on every cycle, so the page is parked instead and the other sessions go on.
+     */
+    public static final int MAX_RECORD_BYTES = 1_000_000;
 
     private final StateStore store;
     private final ChangeDetector detector;
@@ -55,23 +62,31 @@ public final class ChangeStage {
         List<SessionSnapshot> pending = new ArrayList<>();
         List<SessionEvent> events = new ArrayList<>();
         List<String> invalid = new ArrayList<>();
+        List<Message> records = new ArrayList<>();
         for (JobSession s : sessions) {
             try {
                 Detection d = detector.detect(cycle.emId(), cycle.em().server().baseUrl(), s,
                         s.getUid() == null ? java.util.Optional.empty() : store.get(cycle.emId(), s.getUid()),
                         cycle.initialLoad(), now);
                 cycle.seen().add(s.getUid());
+                List<Message> built = new ArrayList<>(d.events().size());
+                for (SessionEvent e : d.events()) {
+                    Message m = record(exchange, e);
+                    int size = size(m);
+                    if (size > MAX_RECORD_BYTES) {
+                        throw new InvalidSessionException("the record of session " + abbreviate(s.getUid())
+                                + " would be " + size + " bytes, more than Kafka takes (" + MAX_RECORD_BYTES + ")");
+                    }
+                    built.add(m);
+                }
                 if (d.changed()) {
                     pending.add(d.next());
                 }
                 events.addAll(d.events());
+                records.addAll(built);
             } catch (InvalidSessionException e) {
                 invalid.add(e.getMessage());
             }
-        }
-        List<Message> records = new ArrayList<>(events.size());
-        for (SessionEvent e : events) {
-            records.add(record(exchange, e));
         }
         exchange.setProperty(PENDING, pending);
         exchange.setProperty(EVENTS, events);
@@ -106,6 +121,29 @@ public final class ChangeStage {
             case FAILED -> topics.failed();
             case CHANGED -> topics.changes();
         };
+    }
+
+    /** Key, data and the text of every CloudEvent attribute: what the record weighs on the wire, roughly. */
+    private static int size(Message m) {
+        io.cloudevents.CloudEvent ce = m.getBody(io.cloudevents.CloudEvent.class);
+        String key = m.getHeader(KafkaConstants.KEY, String.class);
+        long n = key == null ? 0 : key.length() * 3L;
+        if (ce != null) {
+            n += ce.getData() == null ? 0 : ce.getData().toBytes().length;
+            for (String a : ce.getAttributeNames()) {
+                Object v = ce.getAttribute(a);
+                n += a.length() + 3L + (v == null ? 0 : v.toString().length() * 3L);
+            }
+            for (String x : ce.getExtensionNames()) {
+                Object v = ce.getExtension(x);
+                n += x.length() + 3L + (v == null ? 0 : v.toString().length() * 3L);
+            }
+        }
+        return (int) Math.min(Integer.MAX_VALUE, n);
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? "null" : s.length() > 100 ? s.substring(0, 100) + "..." : s;
     }
 
     private Message record(Exchange exchange, SessionEvent e) {

@@ -20,6 +20,14 @@ public final class Failures {
     public static final String H_ERROR = "vse.error";
     public static final String H_ERROR_KIND = "vse.error.kind";
     public static final String H_RECEIVED_AT = "vse.received.at";
+    /** Set (with the original size) when the body was cut to fit into one Kafka record. */
+    public static final String H_BODY_SIZE = "vse.body.size";
+    public static final String H_BODY_TRUNCATED = "vse.body.truncated";
+    /**
+     * Largest DLQ body: Kafka refuses records above 1 MiB by default (producer and broker), and a refused DLQ
+     * record would take the parking of the page down with it. Larger bodies keep their first bytes.
+     */
+    public static final int MAX_DLQ_BODY_BYTES = 1_000_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
 
@@ -51,7 +59,13 @@ public final class Failures {
         m.setHeader(H_ERROR, oneLine(e.getMessage()));
         m.setHeader(H_ERROR_KIND, e.getCause() instanceof EmRequestException er ? er.kind().name() : "UNPROCESSABLE");
         m.setHeader(H_RECEIVED_AT, clock.instant().toString());
-        m.setBody(e.raw() == null ? new byte[0] : e.raw());
+        byte[] raw = e.raw() == null ? new byte[0] : e.raw();
+        if (raw.length > MAX_DLQ_BODY_BYTES) {
+            m.setHeader(H_BODY_SIZE, Integer.toString(raw.length));
+            m.setHeader(H_BODY_TRUNCATED, "true");
+            raw = java.util.Arrays.copyOf(raw, MAX_DLQ_BODY_BYTES);
+        }
+        m.setBody(raw);
     }
 
     /** Stops the cycle: EM unavailable after retries, authentication refused, or Kafka not acknowledging. */

@@ -200,6 +200,7 @@ public final class EmSimulator implements AutoCloseable {
         }
         requireMethod(method, "GET");
         FaultPlan.Fault fault = faults.next();
+        faults.count(fault);
         switch (fault.kind()) {
             case STATUS:
                 throw new EmError(fault.status(), EmError.reason(fault.status()));
@@ -208,17 +209,26 @@ public final class EmSimulator implements AutoCloseable {
             case DELAY:
                 sleep(faults.delay());
                 break;
+            case BODY:
+                sendExactly(ex, fault.status(), fault.body());
+                return;
             default:
                 break;
         }
         Snapshot snap = collector.current();
         Representations rep = new Representations(base);
         Object body = data(low, seg, params, snap, rep, base);
-        send(ex, 200, EmXml.marshal(body), fault.kind());
+        byte[] xml = EmXml.marshal(body);
+        if (faults.unknownElements()) {
+            xml = Mangler.withUnknownElements(xml);
+            faults.count("unknownElements");
+        }
+        send(ex, 200, xml, fault.kind());
         if (low[0].equals("query")) {
             int limit = faults.expireTokenAfterPages();
             if (limit > 0 && logon.queryPages.incrementAndGet() >= limit) {
                 tokens.invalidate(logon);
+                faults.count("tokenExpired");
             }
         }
     }
@@ -354,11 +364,18 @@ public final class EmSimulator implements AutoCloseable {
         }
         if (faults.bom()) {
             body = Mangler.withBom(body);
+            faults.count("bom");
         }
+        sendExactly(ex, status, body);
+    }
+
+    private void sendExactly(HttpExchange ex, int status, byte[] body) throws IOException {
         ex.getResponseHeaders().set("Content-Type", "application/xml; charset=utf-8");
-        ex.sendResponseHeaders(status, body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
+        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
         }
         bytesServed.addAndGet(body.length);
     }

@@ -3,7 +3,11 @@ package dev.vse.simulator;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The faults in force, changeable at runtime (thread-safe). Each authenticated data request draws one
@@ -15,16 +19,24 @@ import java.util.Random;
  *   <li>malformed: status 200, a body that is not well-formed XML (mismatched tag);</li>
  *   <li>truncated: status 200, the first half of the body (consistent {@code Content-Length});</li>
  *   <li>BOM: every XML body (including logon, root and errors) starts with EF BB BF;</li>
- *   <li>expire after pages: a token becomes invalid after it has been used for n query pages.</li>
+ *   <li>expire after pages: a token becomes invalid after it has been used for n query pages;</li>
+ *   <li>body (one-shot only): status 200 with exactly the bytes given by the test;</li>
+ *   <li>pass (one-shot only): served normally, to position the faults queued after it on a later request;</li>
+ *   <li>unknown elements: every data body carries elements and attributes this client has never heard of.</li>
  * </ul>
+ * {@link #injected()} counts the faults actually injected, by kind.
  */
 public final class FaultPlan {
     /** What happens to one request. */
-    public enum Kind { NONE, STATUS, DELAY, RESET, MALFORMED, TRUNCATED }
+    public enum Kind { NONE, STATUS, DELAY, RESET, MALFORMED, TRUNCATED, BODY }
 
-    /** A drawn fault; {@code status} is set for {@link Kind#STATUS}. */
-    public record Fault(Kind kind, int status) {
+    /** A drawn fault; {@code status} is set for {@link Kind#STATUS}, {@code body} for {@link Kind#BODY}. */
+    public record Fault(Kind kind, int status, byte[] body) {
         static final Fault NONE = new Fault(Kind.NONE, 0);
+
+        public Fault(Kind kind, int status) {
+            this(kind, status, null);
+        }
     }
 
     private final Random random;
@@ -38,6 +50,8 @@ public final class FaultPlan {
     private double truncatedRate;
     private volatile boolean bom;
     private volatile int expireTokenAfterPages;
+    private volatile boolean unknownElements;
+    private final Map<String, AtomicLong> injected = new ConcurrentSkipListMap<>();
 
     public FaultPlan(FaultOptions o) {
         this.random = new Random(o.seed);
@@ -58,9 +72,10 @@ public final class FaultPlan {
         return this;
     }
 
-    /** Removes every fault: rates 0, no BOM, no token expiry, no queued one-shots. */
+    /** Removes every fault: rates 0, no BOM, no token expiry, no unknown elements, no queued one-shots. */
     public synchronized FaultPlan clear() {
         oneShots.clear();
+        unknownElements = false;
         return apply(FaultOptions.none().withDelay(delay));
     }
 
@@ -85,6 +100,39 @@ public final class FaultPlan {
     public FaultPlan resetNext(int count) { return queue(new Fault(Kind.RESET, 0), count); }
     /** The next {@code count} data requests are held for {@link #delay()}. */
     public FaultPlan delayNext(int count) { return queue(new Fault(Kind.DELAY, 0), count); }
+    /** The next {@code count} data requests are answered 200 with exactly {@code body} (no BOM added, no mangling). */
+    public FaultPlan bodyNext(byte[] body, int count) {
+        return queue(new Fault(Kind.BODY, 200, body.clone()), count);
+    }
+    /** The next {@code count} data requests are served normally (the one-shots queued after them wait). */
+    public FaultPlan passNext(int count) { return queue(Fault.NONE, count); }
+    /**
+     * Every data body gets elements (with children and attributes) and attributes unknown to any client, at the
+     * root and inside each session entity: what a newer EM version might send.
+     */
+    public FaultPlan unknownElements(boolean on) { unknownElements = on; return this; }
+    public boolean unknownElements() { return unknownElements; }
+
+    /** Faults injected so far, by kind: {@code 500}, {@code 503}, {@code delay}, {@code reset}, ... */
+    public Map<String, Long> injected() {
+        Map<String, Long> m = new TreeMap<>();
+        injected.forEach((k, v) -> m.put(k, v.get()));
+        return m;
+    }
+
+    /** Counts one injected fault of {@code kind} (the simulator calls this when it applies one). */
+    void count(String kind) {
+        injected.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Counts a drawn fault under its kind (nothing for {@link Kind#NONE}). */
+    void count(Fault f) {
+        switch (f.kind()) {
+            case NONE -> { }
+            case STATUS -> count(Integer.toString(f.status()));
+            default -> count(f.kind().name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
 
     public synchronized Duration delay() { return delay; }
     public boolean bom() { return bom; }

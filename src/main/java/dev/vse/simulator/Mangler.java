@@ -30,4 +30,25 @@ final class Mangler {
         System.arraycopy(body, 0, out, 3, body.length);
         return out;
     }
+
+    /**
+     * Adds elements and attributes no EM version defines: a nested element right after the root's start tag,
+     * and an unknown attribute plus an unknown element at the start of each session entity.
+     */
+    static byte[] withUnknownElements(byte[] xml) {
+        String s = new String(xml, StandardCharsets.UTF_8);
+        int root = s.indexOf('<', s.startsWith("<?") ? s.indexOf("?>") + 2 : 0);
+        int rootEnd = root < 0 ? -1 : s.indexOf('>', root);
+        if (rootEnd < 0 || s.charAt(rootEnd - 1) == '/') {
+            return xml;
+        }
+        StringBuilder out = new StringBuilder(s.length() + 256);
+        out.append(s, 0, rootEnd + 1)
+                .append("<FutureRootInfo Level=\"9\"><Nested Kind=\"x\">text &amp; more</Nested><Empty/></FutureRootInfo>");
+        String rest = s.substring(rootEnd + 1);
+        rest = rest.replaceAll("<(BackupJobSession|ReplicaJobSession)( [^>]*[^/])>",
+                "<$1$2 FutureAttribute=\"42\"><FutureField><Deep><Deeper>7</Deeper></Deep></FutureField>");
+        out.append(rest);
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
 }
