@@ -1,6 +1,7 @@
 package dev.vse.faults;
 
-import static dev.vse.faults.FaultHarness.header;
+import static dev.vse.testkit.PipelineHarness.header;
+import dev.vse.testkit.PipelineHarness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -49,7 +50,7 @@ class EmMisbehaviourIT {
     @TempDir
     Path state;
     EmSimulator em;
-    FaultHarness h;
+    PipelineHarness h;
     String testName;
 
     @BeforeAll
@@ -67,7 +68,7 @@ class EmMisbehaviourIT {
     void startEm(TestInfo info) throws Exception {
         testName = info.getDisplayName();
         em = EmSimulator.start(SimulatorOptions.defaults().withPort(0).withBindHost("127.0.0.1"));
-        h = new FaultHarness(kafka.bootstrapServers(), state, em.baseUrl())
+        h = new PipelineHarness(kafka.bootstrapServers(), state, em.baseUrl())
                 .with("em.session-types", "BackupJobSession")
                 .with("em.page-size", "5");
     }

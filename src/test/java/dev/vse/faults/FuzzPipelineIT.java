@@ -3,6 +3,7 @@ package dev.vse.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vse.model.EmXml;
+import dev.vse.testkit.PipelineHarness;
 import dev.vse.model.JobSession;
 import dev.vse.model.MalformedXmlException;
 import dev.vse.model.QueryResult;
@@ -84,7 +85,7 @@ class FuzzPipelineIT {
         Map<String, byte[]> corpus = corpus();
         List<String> names = new ArrayList<>(corpus.keySet());
         try (EmSimulator em = EmSimulator.start(SimulatorOptions.defaults().withPort(0).withBindHost("127.0.0.1"));
-             FaultHarness h = new FaultHarness(kafka.bootstrapServers(), state, em.baseUrl())) {
+             PipelineHarness h = new PipelineHarness(kafka.bootstrapServers(), state, em.baseUrl())) {
             // polling is not under test here (the estate is empty anyway): one early cycle, then an hour
             h.with("poll.interval", "1h").with("camel.component.kafka.linger-ms", "0").start();
             PollPlanner planner = h.app().context().getRegistry().lookupByNameAndType("pollPlanner", PollPlanner.class);
@@ -155,7 +156,7 @@ class FuzzPipelineIT {
     @Test
     void givenOversizedSessionAndOversizedBody_whenProcessed_thenParkedToFit_andTheOtherSessionPublished() throws Exception {
         try (EmSimulator em = EmSimulator.start(SimulatorOptions.defaults().withPort(0).withBindHost("127.0.0.1"));
-             FaultHarness h = new FaultHarness(kafka.bootstrapServers(), state.resolve("oversize"), em.baseUrl())) {
+             PipelineHarness h = new PipelineHarness(kafka.bootstrapServers(), state.resolve("oversize"), em.baseUrl())) {
             h.with("poll.interval", "1h").start();
             PollPlanner planner = h.app().context().getRegistry().lookupByNameAndType("pollPlanner", PollPlanner.class);
             ProducerTemplate template = h.app().context().createProducerTemplate();
@@ -177,11 +178,11 @@ class FuzzPipelineIT {
             var dlq = h.await(h.dlq, rs -> rs.size() >= 2);
             assertThat(dlq).allSatisfy(r -> {
                 assertThat(r.value()).hasSize(dev.vse.pipeline.Failures.MAX_DLQ_BODY_BYTES);
-                assertThat(FaultHarness.header(r, "vse.body.truncated")).isEqualTo("true");
-                assertThat(FaultHarness.header(r, "vse.error")).isNotBlank();
+                assertThat(PipelineHarness.header(r, "vse.body.truncated")).isEqualTo("true");
+                assertThat(PipelineHarness.header(r, "vse.error")).isNotBlank();
             });
-            assertThat(FaultHarness.header(dlq.get(0), "vse.body.size")).isEqualTo(Integer.toString(oversizedSession.length));
-            assertThat(FaultHarness.header(dlq.get(0), "vse.error")).contains("more than Kafka takes");
+            assertThat(PipelineHarness.header(dlq.get(0), "vse.body.size")).isEqualTo(Integer.toString(oversizedSession.length));
+            assertThat(PipelineHarness.header(dlq.get(0), "vse.error")).contains("more than Kafka takes");
             // the normal session of that page was published (the sample's second session)
             h.await(h.changes, rs -> rs.stream().anyMatch(r -> r.key().endsWith("1f038a6b-7968-4052-be97-3ed6b7aaf6a3")));
         }
@@ -206,7 +207,7 @@ class FuzzPipelineIT {
     }
 
     /** Waits until the DLQ holds {@code parked} records and the event topics {@code published}; returns the counts. */
-    private static Map<String, Long> countRecords(FaultHarness h, long parked, long published) {
+    private static Map<String, Long> countRecords(PipelineHarness h, long parked, long published) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "fuzz-" + UUID.randomUUID());

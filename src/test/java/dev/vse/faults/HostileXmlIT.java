@@ -1,6 +1,7 @@
 package dev.vse.faults;
 
-import static dev.vse.faults.FaultHarness.header;
+import static dev.vse.testkit.PipelineHarness.header;
+import dev.vse.testkit.PipelineHarness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vse.simulator.EmSimulator;
@@ -50,7 +51,7 @@ class HostileXmlIT {
     void givenHostileBodiesFromEm_whenPolled_thenEachParkedAsSent_noFileContentInAnyRecord_andServiceGoesOn() throws Exception {
         try (HostileXml hostile = new HostileXml(secrets);
              EmSimulator em = EmSimulator.start(SimulatorOptions.defaults().withPort(0).withBindHost("127.0.0.1"));
-             FaultHarness h = new FaultHarness(kafka.bootstrapServers(), state, em.baseUrl())) {
+             PipelineHarness h = new PipelineHarness(kafka.bootstrapServers(), state, em.baseUrl())) {
             Map<String, byte[]> payloads = hostile.payloads();
             SimSession canary = new SimSession(SimSession.BACKUP, UUID.randomUUID().toString(), UUID.randomUUID().toString(),
                     "Canary", "Backup", Instant.now().minus(Duration.ofMinutes(5))).setState("Working").setResult("None");

@@ -1,6 +1,7 @@
 package dev.vse.pipeline;
 
-import static dev.vse.pipeline.PipelineHarness.header;
+import static dev.vse.testkit.PipelineHarness.header;
+import dev.vse.testkit.PipelineHarness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.vse.pipeline;
+package dev.vse.testkit;
 
 import dev.vse.app.AppConfig;
 import dev.vse.app.PipelineApp;
@@ -24,18 +24,18 @@ import org.awaitility.Awaitility;
  * Runs the real pipeline (Camel Main, YAML routes, file state store) against a given Kafka and EM
  * simulator(s), with topics unique to one test, and collects what lands on them.
  */
-final class PipelineHarness implements AutoCloseable {
-    final String completed;
-    final String failed;
-    final String changes;
-    final String dlq;
+public final class PipelineHarness implements AutoCloseable {
+    public final String completed;
+    public final String failed;
+    public final String changes;
+    public final String dlq;
     private final String bootstrap;
     private final Map<String, String> overrides = new HashMap<>();
     private final List<ConsumerRecord<String, byte[]>> received = new CopyOnWriteArrayList<>();
     private final KafkaConsumer<String, byte[]> consumer;
     private PipelineApp app;
 
-    PipelineHarness(String bootstrap, Path stateDir, String emUrl) {
+    public PipelineHarness(String bootstrap, Path stateDir, String emUrl) {
         this.bootstrap = bootstrap;
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         completed = "completed-" + suffix;
@@ -58,54 +58,54 @@ final class PipelineHarness implements AutoCloseable {
         consumer = consumer(bootstrap, List.of(completed, failed, changes, dlq));
     }
 
-    PipelineHarness with(String key, String value) {
+    public PipelineHarness with(String key, String value) {
         overrides.put(key, value);
         return this;
     }
 
-    PipelineHarness start() {
+    public PipelineHarness start() {
         Settings settings = new Settings(defaults(), Map.of(), overrides);
         app = new PipelineApp(AppConfig.from(settings), settings);
         app.start();
         return this;
     }
 
-    void stop() {
+    public void stop() {
         if (app != null) {
             app.close();
             app = null;
         }
     }
 
-    PipelineApp app() {
+    public PipelineApp app() {
         return app;
     }
 
     /** Everything received so far on this test's topics (polls the broker first). */
-    List<ConsumerRecord<String, byte[]>> records() {
+    public List<ConsumerRecord<String, byte[]>> records() {
         synchronized (consumer) {
             consumer.poll(Duration.ofMillis(100)).forEach(received::add);
         }
         return new ArrayList<>(received);
     }
 
-    List<ConsumerRecord<String, byte[]>> on(String topic) {
+    public List<ConsumerRecord<String, byte[]>> on(String topic) {
         return records().stream().filter(r -> r.topic().equals(topic)).toList();
     }
 
     /** Waits until {@code condition} holds over the records of {@code topic}, then returns them. */
-    List<ConsumerRecord<String, byte[]>> await(String topic, Predicate<List<ConsumerRecord<String, byte[]>>> condition) {
+    public List<ConsumerRecord<String, byte[]>> await(String topic, Predicate<List<ConsumerRecord<String, byte[]>>> condition) {
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                 .until(() -> condition.test(on(topic)));
         return on(topic);
     }
 
-    static String header(ConsumerRecord<String, byte[]> r, String name) {
+    public static String header(ConsumerRecord<String, byte[]> r, String name) {
         var h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    static KafkaConsumer<String, byte[]> consumer(String bootstrap, List<String> topics) {
+    public static KafkaConsumer<String, byte[]> consumer(String bootstrap, List<String> topics) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
