@@ -45,6 +45,7 @@ public final class Launcher {
             return 3;
         }
         try (PipelineApp app = new PipelineApp(config, Settings.load(env, overrides))) {
+            StopSignals.install(app::requestStop);
             app.run();
             return 0;
         } catch (Exception e) {
