@@ -60,10 +60,11 @@ public final class Failures {
         Cycle cycle = exchange.getProperty(PageFetcher.CYCLE, Cycle.class);
         String where = cycle == null ? "poll" : "EM " + cycle.emId() + " " + cycle.sessionType();
         if (cycle != null) {
-            if (cycle.isAborted()) {
+            // the page fetcher aborts the cycle itself before it throws, so "aborted" does not mean "reported"
+            cycle.abort();
+            if (!cycle.claimStopReport()) {
                 return; // a page already reported it
             }
-            cycle.abort();
         }
         String what = e instanceof EmRequestException er ? er.kind() + " " + oneLine(er.getMessage())
                 : e.getClass().getSimpleName() + ": " + oneLine(String.valueOf(e.getMessage()));
