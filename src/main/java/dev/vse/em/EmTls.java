@@ -47,8 +47,8 @@ public final class EmTls {
      */
     public static EmTls from(EmServerConfig config) {
         if (config.insecureTrustAll()) {
-            LOG.warn("EM {}: TLS certificate and hostname verification DISABLED (insecureTrustAll=true); "
-                    + "do not use in production", config.id());
+            LOG.warn("EM {} ({}): TLS certificates and host names are NOT verified (em.insecure-trust-all=true); "
+                    + "anyone in the path can read the EM password; lab EMs only", config.id(), config.baseUrl());
             return new EmTls(params(new TrustAllManager()), NoopHostnameVerifier.INSTANCE, "trust-all");
         }
         if (config.caPemPath() != null) {
