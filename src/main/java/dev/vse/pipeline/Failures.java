@@ -66,7 +66,7 @@ public final class Failures {
                 return; // a page already reported it
             }
         }
-        String what = e instanceof EmRequestException er ? er.kind() + " " + oneLine(er.getMessage())
+        String what = e instanceof EmRequestException er ? oneLine(er.getMessage()) // starts with the kind
                 : e.getClass().getSimpleName() + ": " + oneLine(String.valueOf(e.getMessage()));
         LOG.warn("{}: cycle stopped, nothing committed past this point, next cycle retries: {}", where, what);
     }
