@@ -3,6 +3,7 @@ package dev.vse.app;
 import dev.vse.util.Durations;
 import dev.vse.detect.InitialLoadPolicy;
 import dev.vse.em.EmServerConfig;
+import dev.vse.em.EmTls;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,11 +99,29 @@ public record AppConfig(List<EmSource> ems, Duration pollInterval, Duration lagM
             }
         }
         try {
-            return new EmSource(b.build(), types, list(inherit(s, prefix, "job-types.include", "")),
+            EmServerConfig server = b.build();
+            checkTrustMaterial(prefix, server);
+            return new EmSource(server, types, list(inherit(s, prefix, "job-types.include", "")),
                     list(inherit(s, prefix, "job-types.exclude", "")), list(inherit(s, prefix, "job-names.include", "")),
                     list(inherit(s, prefix, "job-names.exclude", "")));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
+        }
+    }
+
+    /**
+     * Reads the EM's CA file or truststore now, so that a wrong file or truststore password is a configuration
+     * error at startup (naming the variable) instead of a failure inside the Camel start.
+     */
+    private static void checkTrustMaterial(String prefix, EmServerConfig server) {
+        if (server.insecureTrustAll() || (server.caPemPath() == null && server.truststorePath() == null)) {
+            return;
+        }
+        try {
+            EmTls.from(server);
+        } catch (IllegalArgumentException e) {
+            String key = server.caPemPath() != null ? prefix + "ca-pem" : prefix + "truststore";
+            throw new ConfigException(Settings.envName(key) + ": " + e.getMessage());
         }
     }
 

@@ -23,16 +23,29 @@ public final class Launcher {
         System.exit(runPipeline(System.getenv(), Map.of()));
     }
 
-    /** Runs the pipeline until stopped; returns the process exit code. */
+    /**
+     * Runs the pipeline until stopped; returns the process exit code: 0 after a clean stop, 2 for a configuration
+     * error, 3 when Kafka does not answer within {@code kafka.startup-timeout}, 1 when the pipeline failed.
+     */
     public static int runPipeline(Map<String, String> env, Map<String, String> overrides) {
         AppConfig config;
+        KafkaStartupCheck kafka;
         try {
-            config = AppConfig.from(Settings.load(env, overrides));
+            Settings settings = Settings.load(env, overrides);
+            config = AppConfig.from(settings);
+            kafka = KafkaStartupCheck.from(settings, config.kafkaBootstrapServers());
         } catch (ConfigException e) {
             System.err.println("veeam-session-events: configuration error: " + e.getMessage());
             return 2;
         }
+        try {
+            kafka.awaitBrokers();
+        } catch (KafkaStartupCheck.KafkaUnreachableException e) {
+            System.err.println("veeam-session-events: " + e.getMessage());
+            return 3;
+        }
         try (PipelineApp app = new PipelineApp(config, Settings.load(env, overrides))) {
+            StopSignals.install(app::requestStop);
             app.run();
             return 0;
         } catch (Exception e) {

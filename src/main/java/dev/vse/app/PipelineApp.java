@@ -84,6 +84,11 @@ public final class PipelineApp implements AutoCloseable {
         main.run();
     }
 
+    /** Asks a {@link #run()} in progress to stop the routes and return (signal handlers call this). */
+    public void requestStop() {
+        main.completed();
+    }
+
     public CamelContext context() {
         return main.getCamelContext();
     }

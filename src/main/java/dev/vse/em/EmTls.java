@@ -47,8 +47,8 @@ public final class EmTls {
      */
     public static EmTls from(EmServerConfig config) {
         if (config.insecureTrustAll()) {
-            LOG.warn("EM {}: TLS certificate and hostname verification DISABLED (insecureTrustAll=true); "
-                    + "do not use in production", config.id());
+            LOG.warn("EM {} ({}): TLS certificates and host names are NOT verified (em.insecure-trust-all=true); "
+                    + "anyone in the path can read the EM password; lab EMs only", config.id(), config.baseUrl());
             return new EmTls(params(new TrustAllManager()), NoopHostnameVerifier.INSTANCE, "trust-all");
         }
         if (config.caPemPath() != null) {
@@ -94,7 +94,7 @@ public final class EmTls {
             }
             return ks;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("EM " + emId + ": cannot read PEM CA file " + pem + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("EM " + emId + ": cannot read PEM CA file " + pem + ": " + reason(e), e);
         }
     }
 
@@ -110,7 +110,8 @@ public final class EmTls {
             return ks;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("EM " + config.id() + ": cannot read " + config.truststoreType()
-                    + " truststore " + path + ": " + e.getMessage(), e);
+                    + " truststore " + path + ": " + reason(e)
+                    + " (not a " + config.truststoreType() + " file, or a wrong truststore password?)", e);
         }
     }
 
@@ -125,8 +126,14 @@ public final class EmTls {
             }
             throw new IllegalArgumentException("EM " + emId + ": no X.509 trust manager for " + source);
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("EM " + emId + ": cannot use trust material " + source + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("EM " + emId + ": cannot use trust material " + source + ": " + reason(e), e);
         }
+    }
+
+    /** One line, also for the JDK's message-less keystore exceptions. */
+    private static String reason(Exception e) {
+        Throwable t = e.getMessage() == null && e.getCause() != null ? e.getCause() : e;
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().replaceAll("\\s+", " ").trim();
     }
 
     /** Accepts any server certificate; only behind {@code insecureTrustAll=true}. */

@@ -22,8 +22,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  */
 public final class FailureClassifier {
     /** Appended to certificate failures: they never heal by retrying. */
-    public static final String CA_HINT = "the EM certificate is not trusted: configure the CA for this EM "
-            + "(truststorePath or caPemPath), or insecureTrustAll for a lab";
+    public static final String CA_HINT = "the EM certificate is not trusted: configure the CA of this EM "
+            + "(em.ca-pem / EM_CA_PEM or em.truststore / EM_TRUSTSTORE), or em.insecure-trust-all=true for a lab EM";
 
     /** Appended to host name mismatches: the URL must use a name the certificate carries. */
     public static final String HOSTNAME_HINT = "the EM certificate does not match the host name of the configured URL: "

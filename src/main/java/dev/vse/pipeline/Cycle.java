@@ -23,6 +23,7 @@ public final class Cycle {
     private final AtomicInteger events = new AtomicInteger();
     private volatile boolean incomplete;
     private volatile boolean aborted;
+    private final java.util.concurrent.atomic.AtomicBoolean stopReported = new java.util.concurrent.atomic.AtomicBoolean();
 
     public Cycle(EmSource em, String sessionType, SessionQuery query, Instant start, boolean initialLoad) {
         this.em = em;
@@ -51,6 +52,8 @@ public final class Cycle {
     public void abort() { aborted = true; }
     public boolean isIncomplete() { return incomplete; }
     public boolean isAborted() { return aborted; }
+    /** True only for the first caller: the cycle's stop is reported in one line, however many splits saw it. */
+    public boolean claimStopReport() { return stopReported.compareAndSet(false, true); }
 
     @Override
     public String toString() {

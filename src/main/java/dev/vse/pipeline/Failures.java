@@ -74,12 +74,13 @@ public final class Failures {
         Cycle cycle = exchange.getProperty(PageFetcher.CYCLE, Cycle.class);
         String where = cycle == null ? "poll" : "EM " + cycle.emId() + " " + cycle.sessionType();
         if (cycle != null) {
-            if (cycle.isAborted()) {
+            // the page fetcher aborts the cycle itself before it throws, so "aborted" does not mean "reported"
+            cycle.abort();
+            if (!cycle.claimStopReport()) {
                 return; // a page already reported it
             }
-            cycle.abort();
         }
-        String what = e instanceof EmRequestException er ? er.kind() + " " + oneLine(er.getMessage())
+        String what = e instanceof EmRequestException er ? oneLine(er.getMessage()) // starts with the kind
                 : e.getClass().getSimpleName() + ": " + oneLine(String.valueOf(e.getMessage()));
         LOG.warn("{}: cycle stopped, nothing committed past this point, next cycle retries: {}", where, what);
     }

@@ -108,7 +108,7 @@ class EmTlsTest {
             client.logon();
 
             assertThat(logs.lines()).filteredOn(l -> l.startsWith("WARN")).singleElement()
-                    .asString().contains("em-tls", "insecureTrustAll");
+                    .asString().contains("em-tls", "em.insecure-trust-all", "NOT verified");
         }
     }
 
