@@ -1,5 +1,6 @@
 package dev.vse.app;
 
+import dev.vse.util.Durations;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;

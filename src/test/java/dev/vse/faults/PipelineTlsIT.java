@@ -2,6 +2,7 @@ package dev.vse.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vse.testkit.PipelineHarness;
 import dev.vse.simulator.EmSimulator;
 import dev.vse.simulator.SimSession;
 import dev.vse.simulator.SimulatorOptions;
@@ -32,7 +33,7 @@ class PipelineTlsIT {
     @TempDir
     Path dir;
     private EmSimulator em;
-    private FaultsPipeline pipeline;
+    private PipelineHarness pipeline;
     private AllLogs logs;
     private SimSession session;
 
@@ -55,7 +56,7 @@ class PipelineTlsIT {
         session = new SimSession(SimSession.BACKUP, UUID.randomUUID().toString(), UUID.randomUUID().toString(),
                 "Nightly", "Backup", Instant.now().minus(Duration.ofMinutes(5))).setState("Working").setResult("None");
         em.estate().put(session);
-        pipeline = new FaultsPipeline(kafka.bootstrapServers(), dir.resolve("state"), em.baseUrl());
+        pipeline = new PipelineHarness(kafka.bootstrapServers(), dir.resolve("state"), em.baseUrl());
     }
 
     @AfterEach

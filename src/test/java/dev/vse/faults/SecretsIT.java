@@ -2,6 +2,7 @@ package dev.vse.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vse.testkit.PipelineHarness;
 import dev.vse.app.AppConfig;
 import dev.vse.app.Settings;
 import dev.vse.simulator.EmSimulator;
@@ -48,7 +49,7 @@ class SecretsIT {
     Path state;
     private AllLogs logs;
     private final List<AutoCloseable> open = new ArrayList<>();
-    private FaultsPipeline pipeline;
+    private PipelineHarness pipeline;
     private TokenTap tap;
 
     @BeforeAll
@@ -173,7 +174,7 @@ class SecretsIT {
         start(em);
 
         List<ConsumerRecord<String, byte[]>> dlq = pipeline.await(pipeline.dlq, rs -> !rs.isEmpty());
-        assertThat(FaultsPipeline.header(dlq.get(0), "vse.error.kind")).isEqualTo("MALFORMED");
+        assertThat(PipelineHarness.header(dlq.get(0), "vse.error.kind")).isEqualTo("MALFORMED");
     }
 
     // Guards: a TLS failure whose log line dumps the request (with its Authorization header) or the config.
@@ -182,7 +183,7 @@ class SecretsIT {
         TestCa ca = TestCa.create();
         EmSimulator em = em(SimulatorOptions.defaults().withCredentials(USER, PASSWORD)
                 .withTls(ca.serverKeyStore(), TestCa.KEY_PASSWORD));
-        pipeline = new FaultsPipeline(kafka.bootstrapServers(), state, em.baseUrl())
+        pipeline = new PipelineHarness(kafka.bootstrapServers(), state, em.baseUrl())
                 .with("em.username", USER).with("em.password", PASSWORD);
         open.add(0, pipeline);
         pipeline.start();
@@ -220,11 +221,11 @@ class SecretsIT {
         return em;
     }
 
-    private FaultsPipeline pipeline(EmSimulator em) throws Exception {
+    private PipelineHarness pipeline(EmSimulator em) throws Exception {
         URI u = URI.create(em.baseUrl());
         tap = new TokenTap(u.getScheme() + "://" + u.getAuthority());
         open.add(tap);
-        pipeline = new FaultsPipeline(kafka.bootstrapServers(), state, tap.via(em.baseUrl()))
+        pipeline = new PipelineHarness(kafka.bootstrapServers(), state, tap.via(em.baseUrl()))
                 .with("em.username", USER).with("em.password", PASSWORD).with("initial-load.policy", "all");
         open.add(0, pipeline); // closed last: its consumer is read in nothingLeaked()
         return pipeline;
