@@ -40,14 +40,20 @@ final class LauncherProcess implements AutoCloseable {
     }
 
     /**
-     * This JVM's class path; under failsafe that holds the shaded jar (what users run) next to every dependency
-     * jar again, and Camel then finds the YAML routes twice ("Route configuration already exists with id:
-     * vse-errors"), so there the shaded jar runs alone.
+     * What users run: the shaded jar built by {@code mvn package} (failsafe runs after it). Without it (an IDE
+     * run), this JVM's class path with every entry once: a class-path entry listed twice under two spellings
+     * makes Camel find the YAML routes twice ("Route configuration already exists with id: vse-errors").
      */
     static String classPath() {
-        String cp = System.getProperty("java.class.path");
-        return java.util.Arrays.stream(cp.split(java.io.File.pathSeparator))
-                .filter(e -> e.endsWith("veeam-session-events.jar")).findFirst().orElse(cp);
+        Path jar = Path.of("target", "veeam-session-events.jar");
+        if (Files.isRegularFile(jar)) {
+            return jar.toAbsolutePath().toString();
+        }
+        java.util.LinkedHashMap<Path, String> unique = new java.util.LinkedHashMap<>();
+        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            unique.putIfAbsent(Path.of(e).toAbsolutePath().normalize(), e);
+        }
+        return String.join(java.io.File.pathSeparator, unique.values());
     }
 
     /** Waits for the exit; fails the test (and kills the child) if it is still running after {@code limit}. */

@@ -74,7 +74,7 @@ class PipelineTlsIT {
         pipeline.start();
 
         // two polls' worth of failures: the service goes on trying
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> hintLines().size() >= 4);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> hintLines().size() >= 2);
         List<AllLogs.Line> hints = hintLines();
         assertThat(hints).allSatisfy(l -> {
             assertThat(l.level()).isEqualTo("WARN");
@@ -120,7 +120,9 @@ class PipelineTlsIT {
         System.out.println("[PipelineTlsIT] trust-all warning: " + warnings.get(0).message());
     }
 
+    /** What an operator sees at the default levels (the client repeats it at DEBUG). */
     private List<AllLogs.Line> hintLines() {
-        return logs.lines().stream().filter(l -> l.message().contains("not trusted")).toList();
+        return logs.lines().stream().filter(l -> !l.level().equals("DEBUG"))
+                .filter(l -> l.message().contains("not trusted")).toList();
     }
 }
