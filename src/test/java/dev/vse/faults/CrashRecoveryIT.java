@@ -9,6 +9,7 @@ import dev.vse.event.EventType;
 import dev.vse.simulator.EmSimulator;
 import dev.vse.simulator.SimSession;
 import dev.vse.simulator.SimulatorOptions;
+import dev.vse.testkit.PipelineHarness;
 import dev.vse.testkit.EmbeddedKafka;
 import dev.vse.testkit.PipelineProcess;
 import java.io.IOException;
@@ -344,18 +345,8 @@ class CrashRecoveryIT {
     }
 
     private Map<String, String> overrides() {
-        Map<String, String> o = new LinkedHashMap<>();
-        o.put("em.url", em.baseUrl());
-        o.put("em.username", "admin");
-        o.put("em.password", "admin");
-        o.put("kafka.bootstrap-servers", kafka.bootstrapServers());
-        o.put("poll.interval", "1s");
-        o.put("poll.retries", "1");
-        o.put("state.dir", state.toString());
-        o.put("topic.completed", completed);
-        o.put("topic.failed", failed);
-        o.put("topic.changes", changes);
-        o.put("topic.dlq", dlq);
+        Map<String, String> o = new LinkedHashMap<>(PipelineHarness.overrides(kafka.bootstrapServers(), state, em.baseUrl(),
+                completed, failed, changes, dlq));
         o.put("events.console", "true");
         o.put("camel.main.shutdown-timeout", "5");
         return o;

@@ -14,6 +14,7 @@ import dev.vse.event.EventType;
 import dev.vse.simulator.EmSimulator;
 import dev.vse.simulator.SimSession;
 import dev.vse.simulator.SimulatorOptions;
+import dev.vse.testkit.PipelineHarness;
 import dev.vse.testkit.RestartableKafka;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -210,26 +210,10 @@ class KafkaOutageIT {
     // --- helpers --------------------------------------------------------------------------------
 
     private void start(Map<String, String> extra) {
-        Map<String, String> o = new HashMap<>();
-        o.put("em.url", em.baseUrl());
-        o.put("em.username", "admin");
-        o.put("em.password", "admin");
-        o.put("kafka.bootstrap-servers", kafka.bootstrapServers());
-        o.put("poll.interval", "1s");
-        o.put("poll.retries", "1");
-        o.put("state.dir", state.toString());
-        o.put("topic.completed", completed);
-        o.put("topic.failed", failed);
-        o.put("topic.changes", changes);
-        o.put("topic.dlq", dlq);
+        Map<String, String> o = new HashMap<>(PipelineHarness.overrides(kafka.bootstrapServers(), state, em.baseUrl(),
+                completed, failed, changes, dlq));
         o.putAll(extra);
-        Properties defaults = new Properties();
-        try (var in = KafkaOutageIT.class.getResourceAsStream("/application.properties")) {
-            defaults.load(in);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        Settings settings = new Settings(defaults, Map.of(), o);
+        Settings settings = Settings.load(Map.of(), o);
         app = new PipelineApp(AppConfig.from(settings), settings);
         app.start();
     }

@@ -3,15 +3,10 @@ package dev.vse.testkit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
 import kafka.testkit.KafkaClusterTestKit;
 import kafka.testkit.TestKitNodes;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * A real Apache Kafka broker in this JVM: one combined KRaft node from Kafka's own test kit. Test scope
@@ -52,16 +47,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** A consumer reading {@code topics} from the beginning, keys as strings, values as bytes. */
     public KafkaConsumer<String, byte[]> consumer(String... topics) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p);
-        consumer.subscribe(List.of(topics));
-        return consumer;
+        return TestConsumers.fromEarliest(bootstrapServers(), List.of(topics));
     }
 
     /** Drains what {@code consumer} can read now (polls until a poll returns nothing). */

@@ -9,15 +9,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 
 /**
@@ -42,20 +38,31 @@ public final class PipelineHarness implements AutoCloseable {
         failed = "failed-" + suffix;
         changes = "changes-" + suffix;
         dlq = "dlq-" + suffix;
-        overrides.put("em.url", emUrl);
-        overrides.put("em.username", "admin");
-        overrides.put("em.password", "admin");
-        overrides.put("kafka.bootstrap-servers", bootstrap);
-        overrides.put("poll.interval", "1s");
-        overrides.put("poll.retries", "1");
-        overrides.put("state.dir", stateDir.toString());
-        overrides.put("topic.completed", completed);
-        overrides.put("topic.failed", failed);
-        overrides.put("topic.changes", changes);
-        overrides.put("topic.dlq", dlq);
+        overrides.putAll(overrides(bootstrap, stateDir, emUrl, completed, failed, changes, dlq));
         overrides.put("events.console", "true");
         overrides.put("camel.management.enabled", "false"); // one test turns it on, on a free port
         consumer = consumer(bootstrap, List.of(completed, failed, changes, dlq));
+    }
+
+    /**
+     * What every test run of the pipeline sets: the EM (simulator, admin/admin), the broker, a 1 s poll, one
+     * retry, its own state folder and its own topics. Tests that start the pipeline themselves use it too.
+     */
+    public static Map<String, String> overrides(String bootstrap, Path stateDir, String emUrl, String completed,
+                                                String failed, String changes, String dlq) {
+        Map<String, String> o = new java.util.LinkedHashMap<>();
+        o.put("em.url", emUrl);
+        o.put("em.username", "admin");
+        o.put("em.password", "admin");
+        o.put("kafka.bootstrap-servers", bootstrap);
+        o.put("poll.interval", "1s");
+        o.put("poll.retries", "1");
+        o.put("state.dir", stateDir.toString());
+        o.put("topic.completed", completed);
+        o.put("topic.failed", failed);
+        o.put("topic.changes", changes);
+        o.put("topic.dlq", dlq);
+        return o;
     }
 
     public PipelineHarness with(String key, String value) {
@@ -64,7 +71,7 @@ public final class PipelineHarness implements AutoCloseable {
     }
 
     public PipelineHarness start() {
-        Settings settings = new Settings(defaults(), Map.of(), overrides);
+        Settings settings = Settings.load(Map.of(), overrides);
         app = new PipelineApp(AppConfig.from(settings), settings);
         app.start();
         return this;
@@ -106,27 +113,9 @@ public final class PipelineHarness implements AutoCloseable {
     }
 
     public static KafkaConsumer<String, byte[]> consumer(String bootstrap, List<String> topics) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "500");
-        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p);
-        c.subscribe(topics);
-        return c;
+        return TestConsumers.fromEarliest(bootstrap, topics);
     }
 
-    private static Properties defaults() {
-        Properties p = new Properties();
-        try (var in = PipelineHarness.class.getResourceAsStream("/application.properties")) {
-            p.load(in);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return p;
-    }
 
     @Override
     public void close() {
