@@ -28,10 +28,11 @@ public final class Launcher {
      * error, 3 when Kafka does not answer within {@code kafka.startup-timeout}, 1 when the pipeline failed.
      */
     public static int runPipeline(Map<String, String> env, Map<String, String> overrides) {
+        Settings settings;
         AppConfig config;
         KafkaStartupCheck kafka;
         try {
-            Settings settings = Settings.load(env, overrides);
+            settings = Settings.load(env, overrides);
             config = AppConfig.from(settings);
             kafka = KafkaStartupCheck.from(settings, config.kafkaBootstrapServers());
         } catch (ConfigException e) {
@@ -44,7 +45,7 @@ public final class Launcher {
             System.err.println("veeam-session-events: " + e.getMessage());
             return 3;
         }
-        try (PipelineApp app = new PipelineApp(config, Settings.load(env, overrides))) {
+        try (PipelineApp app = new PipelineApp(config, settings)) {
             StopSignals.install(app::requestStop);
             app.run();
             return 0;
