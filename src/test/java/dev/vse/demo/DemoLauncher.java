@@ -37,7 +37,7 @@ public final class DemoLauncher {
              EmSimulator em = EmSimulator.start(SimulatorOptions.defaults().withPort(0).withBindHost("127.0.0.1")
                      .withGenerator(GeneratorOptions.defaults()
                              .withJobs(Integer.parseInt(opts.getOrDefault("jobs", "24")))
-                             .withSeed(Long.parseLong(opts.getOrDefault("seed", "7")))
+                             .withSeed(Long.parseLong(opts.getOrDefault("seed", "42")))
                              .withPeriod(Duration.ofSeconds(40))
                              .withDuration(Duration.ofSeconds(5), Duration.ofSeconds(25))
                              .withRetryDelay(Duration.ofSeconds(10))
