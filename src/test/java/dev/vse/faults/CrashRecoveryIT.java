@@ -1,9 +1,11 @@
 package dev.vse.faults;
 
+import static dev.vse.testkit.PipelineHarness.header;
+import static dev.vse.testkit.PipelineHarness.value;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vse.event.EventIds;
 import dev.vse.event.EventType;
 import dev.vse.simulator.EmSimulator;
@@ -59,7 +61,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashRecoveryIT {
     /** Abrupt kills within the test (the issue asks for at least 20). */
     static final int KILLS = 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path state;
@@ -359,16 +360,5 @@ class CrashRecoveryIT {
         }
     }
 
-    static String header(ConsumerRecord<String, byte[]> r, String name) {
-        var h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
 
-    static JsonNode value(ConsumerRecord<String, byte[]> r) {
-        try {
-            return JSON.readTree(r.value());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
 }

@@ -1,9 +1,11 @@
 package dev.vse.faults;
 
+import static dev.vse.testkit.PipelineHarness.header;
+import static dev.vse.testkit.PipelineHarness.value;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vse.app.AppConfig;
 import dev.vse.app.PipelineApp;
 import dev.vse.app.Settings;
@@ -53,7 +55,6 @@ import org.junit.jupiter.api.io.TempDir;
 class KafkaOutageIT {
     /** How long the broker is away ("stop the broker for a minute"). */
     static final Duration OUTAGE = Duration.ofSeconds(Long.getLong("outage.seconds", 60));
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path state;
@@ -282,16 +283,5 @@ class KafkaOutageIT {
                 job, jobType, created).setState("Working").setResult("None").setProgress(20);
     }
 
-    static String header(ConsumerRecord<String, byte[]> r, String name) {
-        var h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
 
-    static JsonNode value(ConsumerRecord<String, byte[]> r) {
-        try {
-            return JSON.readTree(r.value());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
 }

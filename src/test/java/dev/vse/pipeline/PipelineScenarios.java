@@ -1,5 +1,7 @@
 package dev.vse.pipeline;
 
+import static dev.vse.testkit.PipelineHarness.value;
+
 import static dev.vse.testkit.PipelineHarness.header;
 import dev.vse.testkit.PipelineHarness;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -315,17 +317,10 @@ abstract class PipelineScenarios {
         return records.stream().map(ConsumerRecord::key).toList();
     }
 
-    static JsonNode value(ConsumerRecord<String, byte[]> r) {
-        try {
-            return JSON.readTree(r.value());
-        } catch (java.io.IOException e) {
-            throw new AssertionError(e);
-        }
-    }
 
     static Map<String, List<JsonNode>> byKey(List<ConsumerRecord<String, byte[]>> records) {
         return records.stream().collect(Collectors.groupingBy(ConsumerRecord::key,
-                Collectors.mapping(PipelineScenarios::value, Collectors.toList())));
+                Collectors.mapping(PipelineHarness::value, Collectors.toList())));
     }
 
 }

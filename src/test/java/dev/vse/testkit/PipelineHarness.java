@@ -21,6 +21,7 @@ import org.awaitility.Awaitility;
  * simulator(s), with topics unique to one test, and collects what lands on them.
  */
 public final class PipelineHarness implements AutoCloseable {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     public final String completed;
     public final String failed;
     public final String changes;
@@ -110,6 +111,15 @@ public final class PipelineHarness implements AutoCloseable {
     public static String header(ConsumerRecord<String, byte[]> r, String name) {
         var h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The JSON value of a record. */
+    public static com.fasterxml.jackson.databind.JsonNode value(ConsumerRecord<String, byte[]> r) {
+        try {
+            return JSON.readTree(r.value());
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     public static KafkaConsumer<String, byte[]> consumer(String bootstrap, List<String> topics) {
