@@ -3,7 +3,9 @@ package dev.vse.app;
 import dev.vse.util.Durations;
 import dev.vse.detect.InitialLoadPolicy;
 import dev.vse.em.EmServerConfig;
+import dev.vse.em.EmSource;
 import dev.vse.em.EmTls;
+import dev.vse.event.Topics;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import java.util.Set;
  * message names the variable to fix; nothing here ever prints a password.
  */
 public record AppConfig(List<EmSource> ems, Duration pollInterval, Duration lagMargin, Duration initialLookback,
+                        Duration sweepInterval, Duration sweepLookback, int rereadLimit,
                         int pollRetries, InitialLoadPolicy initialLoadPolicy, boolean emitProgress,
                         boolean consoleEvents, Path stateDir, Duration retention, String kafkaBootstrapServers,
                         Topics topics, String routesDir) {
@@ -26,17 +29,6 @@ public record AppConfig(List<EmSource> ems, Duration pollInterval, Duration lagM
     /** Highest index scanned for additional EM servers ({@code em.1.url} ... {@code em.32.url}). */
     static final int MAX_EM_INDEX = 32;
     static final Set<String> SESSION_TYPES = Set.of("BackupJobSession", "ReplicaJobSession");
-
-    /** Kafka topic names. */
-    public record Topics(String completed, String failed, String changes, String dlq) { }
-
-    /** One EM server with what to poll on it. */
-    public record EmSource(EmServerConfig server, List<String> sessionTypes, List<String> jobTypesInclude,
-                           List<String> jobTypesExclude, List<String> jobNamesInclude, List<String> jobNamesExclude) {
-        public String id() {
-            return server.id();
-        }
-    }
 
     public static AppConfig from(Settings s) {
         List<EmSource> ems = new ArrayList<>();
@@ -57,7 +49,9 @@ public record AppConfig(List<EmSource> ems, Duration pollInterval, Duration lagM
             throw new ConfigException("POLL_INTERVAL must be at least 1s, got '" + s.get("poll.interval") + "'");
         }
         return new AppConfig(List.copyOf(ems), interval, duration(s, "poll.lag-margin"),
-                duration(s, "poll.initial-lookback"), integer(s, "poll.retries", 0, 10),
+                duration(s, "poll.initial-lookback"), durationOrZero(s, "poll.sweep-interval"),
+                duration(s, "poll.sweep-lookback"), integer(s, "poll.reread-limit", 1, 100_000),
+                integer(s, "poll.retries", 0, 10),
                 policy(s), bool(s, "events.emit-progress"), bool(s, "events.console"),
                 Path.of(s.get("state.dir", "./state")), duration(s, "state.retention"),
                 required(s, "kafka.bootstrap-servers", "e.g. localhost:9092"),
@@ -162,6 +156,15 @@ public record AppConfig(List<EmSource> ems, Duration pollInterval, Duration lagM
 
     private static Duration duration(Settings s, String key) {
         return parseDuration(key, required(s, key, "a duration such as 30s"));
+    }
+
+    /** A duration where {@code 0} means "off". */
+    private static Duration durationOrZero(Settings s, String key) {
+        String v = required(s, key, "a duration such as 6h, or 0 for off");
+        if (v.trim().equals("0")) {
+            return Duration.ZERO;
+        }
+        return parseDuration(key, v);
     }
 
     private static Duration durationOf(Settings s, String prefix, String key) {

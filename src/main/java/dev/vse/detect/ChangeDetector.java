@@ -19,20 +19,15 @@ import java.util.Optional;
  * be skipped: detection is "first time seen" + "changed since last seen", never "saw the transition".
  */
 public final class ChangeDetector {
-    private final InitialLoadPolicy initialLoadPolicy;
     private final boolean emitProgressChanges;
 
     public ChangeDetector() {
-        this(InitialLoadPolicy.BASELINE, false);
+        this(false);
     }
 
-    public ChangeDetector(InitialLoadPolicy initialLoadPolicy, boolean emitProgressChanges) {
-        this.initialLoadPolicy = Objects.requireNonNull(initialLoadPolicy, "initialLoadPolicy");
+    /** @param emitProgressChanges also publish progress-only changes on {@code changes} */
+    public ChangeDetector(boolean emitProgressChanges) {
         this.emitProgressChanges = emitProgressChanges;
-    }
-
-    public InitialLoadPolicy initialLoadPolicy() {
-        return initialLoadPolicy;
     }
 
     /**
@@ -40,12 +35,14 @@ public final class ChangeDetector {
      * @param sourceUri   the EM API base URL as configured ({@code ce_source})
      * @param current     the session as EM returns it now
      * @param previous    the committed snapshot of this session, if any
-     * @param initialLoad this is the very first cycle against this EM (no baseline yet)
+     * @param historyBefore a session first seen already Stopped that ended before this instant is history (the
+     *                    initial-load policy's boundary for this EM's baseline instant, widened by EM's clock skew):
+     *                    recorded without a completed/failed record; null when nothing is history
      * @param now         detection time
      * @throws InvalidSessionException when the session lacks UID, State or CreationTimeUTC
      */
     public Detection detect(String emId, String sourceUri, JobSession current, Optional<SessionSnapshot> previous,
-                            boolean initialLoad, Instant now) {
+                            Instant historyBefore, Instant now) {
         validate(current);
         SessionSnapshot prev = previous.orElse(null);
         boolean tracked = prev == null || trackedFieldsDiffer(prev, current);
@@ -62,8 +59,7 @@ public final class ChangeDetector {
         }
         boolean terminalPublished = alreadyTerminal;
         if (terminalNow && !alreadyTerminal) {
-            boolean suppressed = prev == null && initialLoad
-                    && !initialLoadPolicy.emitsTerminal(current.getEndTimeUtc(), now);
+            boolean suppressed = prev == null && isHistory(current.getEndTimeUtc(), historyBefore);
             if (!suppressed) {
                 events.add(factory.terminal(SessionStates.isFailed(current.getResult())
                         ? EventType.FAILED : EventType.COMPLETED));
@@ -73,6 +69,11 @@ public final class ChangeDetector {
         SessionSnapshot next = snapshot(emId, current, terminalPublished,
                 tracked ? now : prev.lastChanged());
         return new Detection(events, next, !next.equals(prev));
+    }
+
+    /** Ended before the boundary; a Stopped session without EndTime is not history (never miss it). */
+    private static boolean isHistory(Instant endTime, Instant historyBefore) {
+        return historyBefore != null && endTime != null && endTime.isBefore(historyBefore);
     }
 
     private static boolean trackedFieldsDiffer(SessionSnapshot prev, JobSession s) {
@@ -105,19 +106,19 @@ public final class ChangeDetector {
     /** Builds the records of one observation; knows the ce_id recipe and the choice of {@code time}. */
     private record EventFactory(String emId, String source, JobSession s, SessionSnapshot prev, Instant now) {
         SessionEvent changed() {
-            String id = EventIds.changed(source, s.getUid(), previousState(), previousResult(), s.getState(),
+            String id = EventIds.changed(emId, s.getUid(), previousState(), previousResult(), s.getState(),
                     s.getResult(), s.getIsRetry(), s.getEndTimeUtc());
             return event(EventType.CHANGED, id, changeTime());
         }
 
         SessionEvent progressChanged() {
-            String id = EventIds.progressChanged(source, s.getUid(), s.getState(), s.getResult(), s.getIsRetry(),
+            String id = EventIds.progressChanged(emId, s.getUid(), s.getState(), s.getResult(), s.getIsRetry(),
                     s.getEndTimeUtc(), s.getProgress());
             return event(EventType.CHANGED, id, now);
         }
 
         SessionEvent terminal(EventType type) {
-            return event(type, EventIds.terminal(source, s.getUid(), type), orNow(s.getEndTimeUtc()));
+            return event(type, EventIds.terminal(emId, s.getUid(), type), orNow(s.getEndTimeUtc()));
         }
 
         /** Deterministic where EM offers a time: EndTime once stopped, CreationTime at first sight. */

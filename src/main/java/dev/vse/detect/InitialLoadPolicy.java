@@ -5,20 +5,26 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * What to do with sessions that are already finished at the very first cycle against an EM
- * (DESIGN.md "Semantics"). Parsed from {@code baseline}, {@code all}, {@code since:24h} or
- * {@code since:PT24H}.
+ * Which finished sessions are history when polling of an EM starts (DESIGN.md "Semantics"). The rule is by
+ * time, not by cycle: the pipeline records once, durably, the instant {@code B} at which it first polled an
+ * EM (per session type); a session first seen already Stopped with an {@code EndTimeUTC} before the
+ * policy's boundary is recorded without a completed/failed record. Whether the first cycle completed has no
+ * bearing on this. Parsed from {@code baseline}, {@code all}, {@code since:24h} or {@code since:PT24H}.
  */
 public sealed interface InitialLoadPolicy {
-    /** The default: record history, publish no completed/failed record for it. */
+    /** The default: sessions that ended before {@code B} are history. */
     InitialLoadPolicy BASELINE = new Baseline();
-    /** Publish completed/failed records for every finished session found. */
+    /** No history: every finished session found gets its completed/failed record. */
     InitialLoadPolicy ALL = new All();
 
-    /** Whether a session that is already terminal at the initial load gets its terminal record. */
-    boolean emitsTerminal(Instant endTime, Instant now);
+    /**
+     * The boundary for baseline instant {@code b}: a session first seen Stopped that ended before it is history;
+     * empty when nothing is history.
+     */
+    Optional<Instant> historyBefore(Instant b);
 
     static InitialLoadPolicy endedWithin(Duration window) {
         return new EndedWithin(window);
@@ -40,16 +46,16 @@ public sealed interface InitialLoadPolicy {
     }
 
     record Baseline() implements InitialLoadPolicy {
-        @Override public boolean emitsTerminal(Instant endTime, Instant now) { return false; }
+        @Override public Optional<Instant> historyBefore(Instant b) { return Optional.of(b); }
         @Override public String toString() { return "baseline"; }
     }
 
     record All() implements InitialLoadPolicy {
-        @Override public boolean emitsTerminal(Instant endTime, Instant now) { return true; }
+        @Override public Optional<Instant> historyBefore(Instant b) { return Optional.empty(); }
         @Override public String toString() { return "all"; }
     }
 
-    /** Only sessions whose EndTime lies within {@code window} before now; no EndTime means "not within". */
+    /** {@code since:<d>}: the boundary moves to {@code B - d}, so sessions that ended within {@code d} before the start count. */
     record EndedWithin(Duration window) implements InitialLoadPolicy {
         public EndedWithin {
             Objects.requireNonNull(window, "window");
@@ -59,8 +65,8 @@ public sealed interface InitialLoadPolicy {
         }
 
         @Override
-        public boolean emitsTerminal(Instant endTime, Instant now) {
-            return endTime != null && !endTime.isBefore(now.minus(window));
+        public Optional<Instant> historyBefore(Instant b) {
+            return Optional.of(b.minus(window));
         }
 
         @Override public String toString() { return "since:" + window; }

@@ -1,6 +1,6 @@
 package dev.vse.pipeline;
 
-import dev.vse.app.AppConfig.EmSource;
+import dev.vse.em.EmSource;
 import dev.vse.em.SessionQuery;
 import java.time.Instant;
 import java.util.Set;
@@ -8,55 +8,61 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One poll of one session type on one EM. Shared by reference with the page sub-exchanges of the
- * split, so that a page can report that it was parked in the DLQ (the cycle is then incomplete and
- * its window is read again next time) or that the cycle must stop (EM or Kafka unavailable).
+ * One poll of one session type on one EM: the query, when it started, which finished sessions are history, and
+ * what it met on the way (sessions seen, pages, events, whether a response was parked whole).
+ *
+ * <p>A {@link Kind#REGULAR} cycle reads the window since the previous cycle (minus the lag margin) and moves the
+ * watermark when every response was readable; a {@link Kind#SWEEP} re-reads {@code POLL_SWEEP_LOOKBACK} for
+ * sessions EM collected late and never moves the watermark.
  */
 public final class Cycle {
+    /** What the cycle is for. */
+    public enum Kind { REGULAR, SWEEP }
+
     private final EmSource em;
     private final String sessionType;
+    private final Kind kind;
     private final SessionQuery query;
     private final Instant start;
-    private final boolean initialLoad;
+    private final Instant historyBefore;
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private final AtomicInteger pages = new AtomicInteger();
     private final AtomicInteger events = new AtomicInteger();
-    private volatile boolean incomplete;
-    private volatile boolean aborted;
-    private final java.util.concurrent.atomic.AtomicBoolean stopReported = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean windowKept;
 
-    public Cycle(EmSource em, String sessionType, SessionQuery query, Instant start, boolean initialLoad) {
+    /**
+     * @param historyBefore sessions first seen Stopped that ended before it are history (no completed/failed
+     *                      record); null when nothing is
+     */
+    public Cycle(EmSource em, String sessionType, Kind kind, SessionQuery query, Instant start, Instant historyBefore) {
         this.em = em;
         this.sessionType = sessionType;
+        this.kind = kind;
         this.query = query;
         this.start = start;
-        this.initialLoad = initialLoad;
+        this.historyBefore = historyBefore;
     }
 
     public EmSource em() { return em; }
     public String emId() { return em.id(); }
     public String sessionType() { return sessionType; }
+    public Kind kind() { return kind; }
     public SessionQuery query() { return query; }
     public Instant start() { return start; }
-    /** First cycle against this EM and session type: the initial-load policy applies. */
-    public boolean initialLoad() { return initialLoad; }
+    public Instant historyBefore() { return historyBefore; }
+    /** UIDs of the sessions this cycle's answers contained (read or parked): they need no re-read by Href. */
     public Set<String> seen() { return seen; }
     public int pagesRead() { return pages.get(); }
-    public void pageRead() { pages.incrementAndGet(); }
-    public void published(int n) { events.addAndGet(n); }
+    void pageRead() { pages.incrementAndGet(); }
+    void published(int n) { events.addAndGet(n); }
     public int eventsPublished() { return events.get(); }
 
-    /** A response was parked in the DLQ: go on, but read this window again next cycle. */
-    public void markIncomplete() { incomplete = true; }
-    /** EM or Kafka failed: stop fetching; nothing after this point is committed. */
-    public void abort() { aborted = true; }
-    public boolean isIncomplete() { return incomplete; }
-    public boolean isAborted() { return aborted; }
-    /** True only for the first caller: the cycle's stop is reported in one line, however many splits saw it. */
-    public boolean claimStopReport() { return stopReported.compareAndSet(false, true); }
+    /** A response was parked whole in the DLQ: the cycle goes on, but its window is read again next time. */
+    void keepWindow() { windowKept = true; }
+    public boolean windowKept() { return windowKept; }
 
     @Override
     public String toString() {
-        return em.id() + "/" + sessionType;
+        return em.id() + "/" + sessionType + (kind == Kind.SWEEP ? " (sweep)" : "");
     }
 }

@@ -1,52 +1,78 @@
 package dev.vse.pipeline;
 
 import dev.vse.detect.StateStore;
+import dev.vse.em.EmRequestException;
+import dev.vse.util.OneLine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ends a cycle. Only a cycle that read every page and parked nothing moves the watermark (the start of
- * the next query window); otherwise the same window is read again, so no state change is missed.
+ * Ends a cycle, one way or the other. {@link #finish}: a regular cycle that read every response moves the
+ * watermark (the start of the next window); a sweep that did becomes done; a cycle that parked a response whole
+ * reads its window again. {@link #stopped}: EM or Kafka failed; one log line, nothing past the failure was
+ * committed, and the next cycle starts from page 1.
+ *
+ * <p>Now and then it prunes finished sessions, never those a coming query can still return (see
+ * {@link PollPlanner#reach}): a pruned session seen again would publish its completed/failed record twice.
  */
 public final class CycleCloser {
     private static final Logger LOG = LoggerFactory.getLogger(CycleCloser.class);
     private static final Duration PRUNE_EVERY = Duration.ofHours(1);
 
     private final StateStore store;
+    private final PollPlanner planner;
+    private final SweepSchedule sweeps;
     private final Duration retention;
     private final Clock clock;
     private final Map<String, Instant> lastPrune = new ConcurrentHashMap<>();
 
-    public CycleCloser(StateStore store, Duration retention, Clock clock) {
+    public CycleCloser(StateStore store, PollPlanner planner, SweepSchedule sweeps, Duration retention, Clock clock) {
         this.store = store;
+        this.planner = planner;
+        this.sweeps = sweeps;
         this.retention = retention;
         this.clock = clock;
     }
 
     public void finish(@ExchangeProperty(PageFetcher.CYCLE) Cycle cycle) {
-        if (cycle.isAborted()) {
-            return; // already reported in one line by the error handling
-        }
-        if (cycle.isIncomplete()) {
-            LOG.warn("EM {} {}: cycle incomplete (a response was parked in the DLQ); the same window is read again next cycle",
-                    cycle.emId(), cycle.sessionType());
+        if (cycle.windowKept()) {
+            LOG.warn("EM {}: cycle incomplete (a response was parked in the DLQ); the same window is read again next cycle",
+                    cycle);
             return;
         }
-        store.commitWatermark(cycle.emId(), cycle.sessionType(), cycle.start());
-        if (cycle.initialLoad()) {
-            LOG.info("EM {} {}: first cycle done, {} sessions tracked, {} events published",
-                    cycle.emId(), cycle.sessionType(), cycle.seen().size(), cycle.eventsPublished());
+        if (cycle.kind() == Cycle.Kind.SWEEP) {
+            sweeps.done(cycle.emId(), cycle.sessionType(), cycle.start());
+            LOG.info("EM {}: sweep done, {} pages, {} sessions, {} events", cycle, cycle.pagesRead(),
+                    cycle.seen().size(), cycle.eventsPublished());
         } else {
-            LOG.debug("EM {} {}: {} pages, {} sessions, {} events", cycle.emId(), cycle.sessionType(),
-                    cycle.pagesRead(), cycle.seen().size(), cycle.eventsPublished());
+            boolean first = store.watermark(cycle.emId(), cycle.sessionType()).isEmpty();
+            store.commitWatermark(cycle.emId(), cycle.sessionType(), cycle.start());
+            if (first) {
+                LOG.info("EM {}: first complete cycle, {} sessions read, {} events published", cycle,
+                        cycle.seen().size(), cycle.eventsPublished());
+            } else {
+                LOG.debug("EM {}: {} pages, {} sessions, {} events", cycle, cycle.pagesRead(), cycle.seen().size(),
+                        cycle.eventsPublished());
+            }
         }
         pruneNowAndThen(cycle.emId());
+    }
+
+    /** The cycle met an EM or Kafka failure (caught by the poll-cycle route): say it once. */
+    public void stopped(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Cycle cycle = exchange.getProperty(PageFetcher.CYCLE, Cycle.class);
+        String what = e instanceof EmRequestException er ? OneLine.of(er.getMessage(), 500) // starts with the kind
+                : e.getClass().getSimpleName() + ": " + OneLine.of(e.getMessage(), 500);
+        LOG.warn("EM {}: cycle stopped, nothing committed past this point, next cycle retries: {}",
+                cycle == null ? "?" : cycle, what);
     }
 
     private void pruneNowAndThen(String emId) {
@@ -54,7 +80,9 @@ public final class CycleCloser {
         Instant last = lastPrune.get(emId);
         if (last == null || last.plus(PRUNE_EVERY).isBefore(now)) {
             lastPrune.put(emId, now);
-            store.prune(emId, now.minus(retention));
+            Instant retained = now.minus(retention);
+            Instant reach = planner.reach(emId, now);
+            store.prune(emId, reach.isBefore(retained) ? reach : retained);
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.vse.pipeline;
 
-import dev.vse.app.AppConfig.EmSource;
+import dev.vse.em.EmSource;
 import dev.vse.em.EmClient;
 import java.util.LinkedHashMap;
 import java.util.List;

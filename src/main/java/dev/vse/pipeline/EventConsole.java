@@ -1,8 +1,7 @@
 package dev.vse.pipeline;
 
 import dev.vse.event.SessionEvent;
-import java.util.List;
-import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,16 +16,11 @@ public final class EventConsole {
         this.enabled = enabled;
     }
 
-    public void print(Exchange exchange) {
+    public void print(@ExchangeProperty(DetectedPage.PROPERTY) DetectedPage page) {
         if (!enabled) {
             return;
         }
-        @SuppressWarnings("unchecked")
-        List<SessionEvent> events = exchange.getProperty(ChangeStage.EVENTS, List.class);
-        if (events == null) {
-            return;
-        }
-        for (SessionEvent e : events) {
+        for (SessionEvent e : page.events()) {
             LOG.info(String.format("%-27s key=%s type=%s job=\"%s\" %s/%s%s", stage.topicOf(e), e.key(), e.type().ceType(),
                     e.jobName(), e.state(), e.result(), Boolean.TRUE.equals(e.isRetry()) ? " (retry)" : ""));
         }

@@ -4,41 +4,51 @@ import dev.vse.detect.SessionSnapshot;
 import dev.vse.detect.StateStore;
 import dev.vse.em.EmClient;
 import dev.vse.em.EmRequestException;
+import dev.vse.em.EmRetry;
 import dev.vse.em.FailureKind;
 import dev.vse.em.QueryPage;
-import dev.vse.model.JobSession;
-import java.time.Duration;
+import dev.vse.em.SessionResponse;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Talks to EM for a cycle: every page of the query (lazily, so the split processes page k before page
- * k+1 is asked for), and then, by {@code Href}, the tracked sessions that are still running but no
- * longer in the query's answer. A retriable failure is retried {@code retries} times with a growing pause;
- * after that it ends the cycle and the next cycle starts again from page 1 — a page is never skipped.
+ * Talks to EM for a cycle: every page of the query (lazily, so the split processes page k before page k+1 is
+ * asked for), then, by {@code Href}, tracked sessions that are still running but were not in the answer.
+ *
+ * <p>A page unreadable as a whole is handed on as such (to be parked) and the later pages are still read; when
+ * even the page count is unknown (page 1 unreadable) the pages end there. Any other EM failure, after the
+ * retries of {@link EmRetry}, is thrown: the cycle stops and the next one starts again from page 1.
+ *
+ * <p>Re-reads are bounded per cycle and rotate through the tracked running sessions (ordered by UID, each cycle
+ * continuing after the last one read), so each is read within {@code ceil(n / maxRereads)} cycles. A session
+ * that answers 404 {@value #GONE_AFTER} times in a row is no longer tracked.
  */
 public final class PageFetcher {
     /** Exchange property holding the {@link Cycle} of the current poll. */
     public static final String CYCLE = "vse.cycle";
-    /** Exchange property holding the {@link FetchedPage} being processed. */
-    public static final String PAGE = "vse.page";
+    static final int GONE_AFTER = 3;
     private static final Logger LOG = LoggerFactory.getLogger(PageFetcher.class);
-    private static final int MAX_REREADS_PER_CYCLE = 500;
 
     private final EmClients ems;
     private final StateStore store;
-    private final int retries;
-    private final Duration retryPause;
+    private final EmRetry retry;
+    private final int maxRereads;
+    private final Map<String, String> rereadCursor = new ConcurrentHashMap<>();
+    private final Map<String, Integer> notFound = new ConcurrentHashMap<>();
 
-    public PageFetcher(EmClients ems, StateStore store, int retries, Duration retryPause) {
+    public PageFetcher(EmClients ems, StateStore store, EmRetry retry, int maxRereads) {
         this.ems = ems;
         this.store = store;
-        this.retries = retries;
-        this.retryPause = retryPause;
+        this.retry = retry;
+        this.maxRereads = maxRereads;
     }
 
     /** Pages 1..PagesCount of the cycle's query, fetched one at a time as the split asks for them. */
@@ -50,7 +60,7 @@ public final class PageFetcher {
 
             @Override
             public boolean hasNext() {
-                return !cycle.isAborted() && next <= pagesCount;
+                return next <= pagesCount;
             }
 
             @Override
@@ -60,80 +70,81 @@ public final class PageFetcher {
                 }
                 int page = next++;
                 try {
-                    QueryPage p = withRetries(cycle, () -> client.queryPage(cycle.query(), page));
-                    pagesCount = Math.max(1, p.pagesCount());
+                    QueryPage p = retry.call(cycle.emId(), "page " + page, () -> client.queryPage(cycle.query(), page));
                     cycle.pageRead();
-                    if (p.sessions().isEmpty()) {
-                        pagesCount = Math.min(pagesCount, page); // safety net: an empty page ends the query
-                    }
-                    return FetchedPage.ok(cycle.emId(), p.response().request(), p.response().body(), p.sessions());
+                    pagesCount = p.isEmpty() ? page : Math.max(1, p.pagesCount()); // an empty page ends the query
+                    return FetchedPage.read(p.response().request(), p.response().body(), p.sessions(), p.rejected());
                 } catch (EmRequestException e) {
                     if (e.kind() != FailureKind.MALFORMED) {
-                        cycle.abort();
                         throw e;
                     }
                     if (pagesCount == Integer.MAX_VALUE) {
-                        pagesCount = page; // the page count is unknown: stop after parking this page
+                        pagesCount = page; // the page count is unknown: nothing more to ask for
                     }
-                    return FetchedPage.unreadable(cycle.emId(), e.request(), e.body(), e);
+                    return FetchedPage.unreadable(e);
                 }
             }
         };
     }
 
-    /** Tracked sessions of this type that are not Stopped and were not in this cycle's answer. */
-    public List<String> unfinished(@ExchangeProperty(CYCLE) Cycle cycle) {
-        if (cycle.isAborted()) {
-            return List.of();
+    /**
+     * Up to {@code maxRereads} tracked sessions of this type that are not Stopped and were not in this cycle's
+     * answer, continuing after the last one re-read in the previous cycle.
+     */
+    public List<SessionSnapshot> unfinished(@ExchangeProperty(CYCLE) Cycle cycle) {
+        if (cycle.kind() == Cycle.Kind.SWEEP) {
+            return List.of(); // the regular cycle of the same type re-reads them
         }
-        return store.unfinished(cycle.emId(), cycle.sessionType()).stream()
-                .filter(s -> !cycle.seen().contains(s.uid()))
-                .map(SessionSnapshot::href)
-                .filter(h -> h != null && !h.isBlank())
-                .limit(MAX_REREADS_PER_CYCLE)
-                .toList();
+        List<SessionSnapshot> hidden = new ArrayList<>();
+        for (SessionSnapshot s : store.unfinished(cycle.emId(), cycle.sessionType())) {
+            if (!cycle.seen().contains(s.uid()) && s.href() != null && !s.href().isBlank()) {
+                hidden.add(s);
+            }
+        }
+        if (hidden.size() <= maxRereads) {
+            return hidden;
+        }
+        hidden.sort(Comparator.comparing(SessionSnapshot::uid));
+        String key = cycle.emId() + "/" + cycle.sessionType();
+        String after = rereadCursor.getOrDefault(key, "");
+        int start = 0;
+        while (start < hidden.size() && hidden.get(start).uid().compareTo(after) <= 0) {
+            start++;
+        }
+        List<SessionSnapshot> batch = new ArrayList<>(maxRereads);
+        for (int i = 0; i < maxRereads; i++) {
+            batch.add(hidden.get((start + i) % hidden.size()));
+        }
+        rereadCursor.put(key, batch.get(batch.size() - 1).uid());
+        return batch;
     }
 
-    /** One session re-read by its {@code Href}. */
-    public FetchedPage session(@ExchangeProperty(CYCLE) Cycle cycle, String href) {
+    /** One tracked session re-read by its {@code Href}. */
+    public FetchedPage session(@ExchangeProperty(CYCLE) Cycle cycle, SessionSnapshot tracked) {
         EmClient client = ems.client(cycle.emId());
+        String goneKey = cycle.emId() + "/" + tracked.uid();
         try {
-            JobSession s = withRetries(cycle, () -> client.getSession(href));
-            return FetchedPage.ok(cycle.emId(), "GET " + href, null, List.of(s));
+            SessionResponse r = retry.call(cycle.emId(), "re-read", () -> client.getSession(tracked.href()));
+            notFound.remove(goneKey);
+            return FetchedPage.read(r.response().request(), r.response().body(), List.of(r.session()), List.of());
         } catch (EmRequestException e) {
             if (e.kind() == FailureKind.MALFORMED) {
-                return FetchedPage.unreadable(cycle.emId(), e.request(), e.body(), e);
+                return FetchedPage.unreadable(e);
             }
-            if (e.status() == 404) {
-                LOG.warn("EM {}: tracked running session {} is gone from EM (404); it will be asked for again next cycle",
-                        cycle.emId(), href);
-                return FetchedPage.ok(cycle.emId(), e.request(), null, List.of());
+            if (e.status() != 404) {
+                throw e;
             }
-            cycle.abort();
-            throw e;
-        }
-    }
-
-    private <T> T withRetries(Cycle cycle, java.util.function.Supplier<T> call) {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return call.get();
-            } catch (EmRequestException e) {
-                if (!e.isRetriable() || attempt >= retries) {
-                    throw e;
-                }
-                LOG.warn("EM {}: {} (attempt {} of {}, retrying)", cycle.emId(), e.getMessage(), attempt + 1, retries + 1);
-                pause(retryPause.multipliedBy(attempt + 1L));
+            int times = notFound.merge(goneKey, 1, Integer::sum);
+            if (times >= GONE_AFTER) {
+                notFound.remove(goneKey);
+                store.forget(cycle.emId(), List.of(tracked.uid()));
+                LOG.warn("EM {}: tracked running session {} answered 404 {} times in a row; no longer tracked (state {}, last seen {})",
+                        cycle.emId(), tracked.uid(), times, tracked.state(), tracked.lastChanged());
+            } else {
+                LOG.info("EM {}: tracked running session {} answered 404 ({} of {} before it is no longer tracked)",
+                        cycle.emId(), tracked.uid(), times, GONE_AFTER);
             }
-        }
-    }
-
-    private static void pause(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting to retry", e);
+            return FetchedPage.empty(e.request());
         }
     }
 }

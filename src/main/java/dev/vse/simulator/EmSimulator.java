@@ -51,6 +51,7 @@ public final class EmSimulator implements AutoCloseable {
     private final String scheme;
     private final AtomicLong requestCount = new AtomicLong();
     private final AtomicLong bytesServed = new AtomicLong();
+    private final Map<String, AtomicLong> requestsByPath = new java.util.concurrent.ConcurrentHashMap<>();
 
     private EmSimulator(SimulatorOptions o) throws IOException {
         this.options = o;
@@ -118,6 +119,12 @@ public final class EmSimulator implements AutoCloseable {
         return requestCount.get();
     }
 
+    /** Requests so far whose path (without query) contains {@code part}, case-insensitively. */
+    public long requestsTo(String part) {
+        String p = part.toLowerCase(Locale.ROOT);
+        return requestsByPath.entrySet().stream().filter(e -> e.getKey().contains(p)).mapToLong(e -> e.getValue().get()).sum();
+    }
+
     public long bytesServed() {
         return bytesServed.get();
     }
@@ -142,6 +149,8 @@ public final class EmSimulator implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         requestCount.incrementAndGet();
+        requestsByPath.computeIfAbsent(ex.getRequestURI().getRawPath().toLowerCase(Locale.ROOT), k -> new AtomicLong())
+                .incrementAndGet();
         try (InputStream in = ex.getRequestBody()) {
             in.readAllBytes();
         }
@@ -223,6 +232,7 @@ public final class EmSimulator implements AutoCloseable {
             xml = Mangler.withUnknownElements(xml);
             faults.count("unknownElements");
         }
+        xml = Mangler.withCorruptSessions(xml, faults.corruptSessions());
         send(ex, 200, xml, fault.kind());
         if (low[0].equals("query")) {
             int limit = faults.expireTokenAfterPages();

@@ -112,6 +112,18 @@ public final class FaultPlan {
      */
     public FaultPlan unknownElements(boolean on) { unknownElements = on; return this; }
     public boolean unknownElements() { return unknownElements; }
+    /**
+     * Every body that holds one of these sessions (by GUID or UID) shows it with a {@code CreationTimeUTC} that is
+     * not a date: one unreadable session among readable ones, for as long as it stays corrupt.
+     */
+    public FaultPlan corruptSessions(java.util.Collection<String> ids) {
+        corrupt.clear();
+        ids.forEach(id -> corrupt.add(id.substring(id.lastIndexOf(':') + 1).toLowerCase(java.util.Locale.ROOT)));
+        return this;
+    }
+    public java.util.Set<String> corruptSessions() { return java.util.Set.copyOf(corrupt); }
+
+    private final java.util.Set<String> corrupt = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Faults injected so far, by kind: {@code 500}, {@code 503}, {@code delay}, {@code reset}, ... */
     public Map<String, Long> injected() {

@@ -51,4 +51,28 @@ final class Mangler {
         out.append(rest);
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
+
+    /**
+     * The session elements whose UID ends with one of {@code guids} get {@code <CreationTimeUTC>not-a-date</...>};
+     * the rest of the document is untouched and well-formed.
+     */
+    static byte[] withCorruptSessions(byte[] xml, java.util.Set<String> guids) {
+        if (guids.isEmpty()) {
+            return xml;
+        }
+        String s = new String(xml, StandardCharsets.UTF_8);
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("<(BackupJobSession|ReplicaJobSession)[ >].*?</\\1>", java.util.regex.Pattern.DOTALL).matcher(s);
+        StringBuilder out = new StringBuilder(s.length());
+        while (m.find()) {
+            String element = m.group();
+            java.util.regex.Matcher uid = java.util.regex.Pattern.compile("^<[^>]*\\bUID=\"[^\"]*:([^\":]+)\"").matcher(element);
+            if (uid.find() && guids.contains(uid.group(1).toLowerCase(java.util.Locale.ROOT))) {
+                element = element.replaceFirst("<CreationTimeUTC>[^<]*</CreationTimeUTC>", "<CreationTimeUTC>not-a-date</CreationTimeUTC>");
+            }
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(element));
+        }
+        m.appendTail(out);
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
 }

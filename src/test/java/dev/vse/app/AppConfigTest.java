@@ -1,5 +1,6 @@
 package dev.vse.app;
 
+import dev.vse.em.EmSource;
 import dev.vse.util.Durations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -50,7 +51,7 @@ class AppConfigTest {
         AppConfig c = load(env("EM_READ_TIMEOUT", "20s", "EM_1_URL", "http://em02:9399/api", "EM_1_USERNAME", "other",
                 "EM_1_PASSWORD", "x", "EM_2_ID", "dr", "EM_2_URL", "http://em03:9399/api", "EM_2_USERNAME", "u",
                 "EM_2_PASSWORD", "y", "EM_2_SESSION_TYPES", "ReplicaJobSession"));
-        assertThat(c.ems()).extracting(AppConfig.EmSource::id).containsExactly("em01", "em02", "dr");
+        assertThat(c.ems()).extracting(EmSource::id).containsExactly("em01", "em02", "dr");
         assertThat(c.ems().get(1).server().readTimeout()).isEqualTo(Duration.ofSeconds(20));
         assertThat(c.ems().get(2).sessionTypes()).containsExactly("ReplicaJobSession");
     }

@@ -28,20 +28,25 @@ class ChangeDetectorTest {
 
     private final ChangeDetector detector = new ChangeDetector();
 
+    /** Polling started long before the sessions of these tests: nothing they do is history. */
+    private static final Instant EARLY_BASELINE = TestSessions.CREATED.minus(Duration.ofDays(1));
+
     /** One cycle against a store: detect, then commit as the route does after Kafka's ack. */
     private static Detection observe(ChangeDetector detector, StateStore store, JobSession s, Instant now) {
-        boolean initialLoad = !store.hasBaseline(EM);
-        Detection d = detector.detect(EM, SOURCE, s, store.get(EM, s.getUid()), initialLoad, now);
+        return observe(detector, store, s, EARLY_BASELINE, now);
+    }
+
+    private static Detection observe(ChangeDetector detector, StateStore store, JobSession s, Instant historyBefore,
+                                     Instant now) {
+        Detection d = detector.detect(EM, SOURCE, s, store.get(EM, s.getUid()), historyBefore, now);
         if (d.changed()) {
             store.commit(EM, List.of(d.next()));
         }
         return d;
     }
 
-    private static StateStore storeAfterBaseline() {
-        StateStore store = new InMemoryStateStore();
-        store.markBaseline(EM);
-        return store;
+    private static StateStore emptyStore() {
+        return new InMemoryStateStore();
     }
 
     private static List<EventType> types(Detection d) {
@@ -50,7 +55,7 @@ class ChangeDetectorTest {
 
     @Test
     void givenRunningSession_whenFirstSeen_thenOneChangedEventWithNullPrevious() {
-        Detection d = detector.detect(EM, SOURCE, running(GUID), Optional.empty(), false, NOW);
+        Detection d = detector.detect(EM, SOURCE, running(GUID), Optional.empty(), null, NOW);
 
         assertThat(types(d)).containsExactly(EventType.CHANGED);
         SessionEvent e = d.events().get(0);
@@ -71,7 +76,7 @@ class ChangeDetectorTest {
     @Test
     void givenStoppedSuccessSession_whenFirstSeenInLaterCycle_thenChangedThenCompleted() {
         // EM collection lag: a short job is first seen already Stopped; it still counts
-        Detection d = detector.detect(EM, SOURCE, stopped(GUID, "Success"), Optional.empty(), false, NOW);
+        Detection d = detector.detect(EM, SOURCE, stopped(GUID, "Success"), Optional.empty(), null, NOW);
 
         assertThat(types(d)).containsExactly(EventType.CHANGED, EventType.COMPLETED);
         assertThat(d.events().get(1).time()).isEqualTo(ENDED);
@@ -80,7 +85,7 @@ class ChangeDetectorTest {
 
     @Test
     void givenStoppedFailedSession_whenFirstSeen_thenFailedEventOnce() {
-        StateStore store = storeAfterBaseline();
+        StateStore store = emptyStore();
         JobSession failed = stopped(GUID, "Failed");
         failed.setFailureMessage("Error: not enough space on repository");
 
@@ -97,18 +102,18 @@ class ChangeDetectorTest {
 
     @Test
     void givenFailedResultInAnyCase_whenDetected_thenFailedEvent() {
-        Detection d = detector.detect(EM, SOURCE, stopped(GUID, "FAILED"), Optional.empty(), false, NOW);
+        Detection d = detector.detect(EM, SOURCE, stopped(GUID, "FAILED"), Optional.empty(), null, NOW);
 
         assertThat(types(d)).containsExactly(EventType.CHANGED, EventType.FAILED);
         assertThat(d.events().get(1).result()).as("carried verbatim").isEqualTo("FAILED");
     }
 
     @Test
-    void givenFinishedSessions_whenInitialLoadUnderBaseline_thenChangedOnlyAndNoTerminalLater() {
+    void givenSessionThatEndedBeforeTheBaselineInstant_whenFirstSeen_thenChangedOnlyAndNoTerminalLater() {
         StateStore store = new InMemoryStateStore();
-        Detection initial = observe(detector, store, stopped(GUID, "Failed"), NOW);
-        store.markBaseline(EM);
-        Detection later = observe(detector, store, stopped(GUID, "Failed"), NOW.plusSeconds(300));
+        Instant b = ENDED.plusSeconds(60); // polling started a minute after this session ended
+        Detection initial = observe(detector, store, stopped(GUID, "Failed"), b, NOW);
+        Detection later = observe(detector, store, stopped(GUID, "Failed"), b, NOW.plusSeconds(300));
 
         assertThat(types(initial)).containsExactly(EventType.CHANGED);
         assertThat(initial.next().terminalPublished()).as("never fires later").isTrue();
@@ -116,27 +121,49 @@ class ChangeDetectorTest {
     }
 
     @Test
-    void givenFinishedSession_whenInitialLoadUnderAll_thenTerminalEmitted() {
-        ChangeDetector all = new ChangeDetector(InitialLoadPolicy.ALL, false);
+    void givenSessionThatEndedAtOrAfterTheBaselineInstant_whenFirstSeenAlreadyStopped_thenTerminalWhateverTheCycle() {
+        // the rule is by time: a first cycle that never completed must not turn later sessions into history
+        Instant b = ENDED.minusSeconds(1);
 
-        Detection d = all.detect(EM, SOURCE, stopped(GUID, "Warning"), Optional.empty(), true, NOW);
+        Detection d = detector.detect(EM, SOURCE, stopped(GUID, "Failed"), Optional.empty(), b, NOW);
+        Detection exact = detector.detect(EM, SOURCE, stopped("eeee", "Failed"), Optional.empty(), ENDED, NOW);
+
+        assertThat(types(d)).containsExactly(EventType.CHANGED, EventType.FAILED);
+        assertThat(types(exact)).as("EndTime == B counts").containsExactly(EventType.CHANGED, EventType.FAILED);
+    }
+
+    @Test
+    void givenNoHistoryBoundary_whenOldFinishedSessionFirstSeen_thenTerminalEmitted() {
+        // INITIAL_LOAD_POLICY=all: the policy gives no boundary
+        Detection d = detector.detect(EM, SOURCE, stopped(GUID, "Warning"), Optional.empty(),
+                InitialLoadPolicy.ALL.historyBefore(NOW).orElse(null), NOW);
 
         assertThat(types(d)).containsExactly(EventType.CHANGED, EventType.COMPLETED);
     }
 
     @Test
-    void givenEndedWithinPolicy_whenInitialLoad_thenOnlyRecentEndsGetTerminal() {
-        ChangeDetector since24h = new ChangeDetector(InitialLoadPolicy.parse("since:24h"), false);
+    void givenSincePolicyBoundary_whenFirstSeen_thenOnlySessionsEndedWithinItGetTerminal() {
+        Instant boundary = InitialLoadPolicy.parse("since:24h").historyBefore(NOW).orElseThrow();
         JobSession recent = stopped("aaaa", "Failed");
         JobSession old = stopped("bbbb", "Failed");
         old.setEndTimeUtc(NOW.minus(Duration.ofDays(3)));
 
-        Detection r = since24h.detect(EM, SOURCE, recent, Optional.empty(), true, NOW);
-        Detection o = since24h.detect(EM, SOURCE, old, Optional.empty(), true, NOW);
+        Detection r = detector.detect(EM, SOURCE, recent, Optional.empty(), boundary, NOW);
+        Detection o = detector.detect(EM, SOURCE, old, Optional.empty(), boundary, NOW);
 
         assertThat(types(r)).containsExactly(EventType.CHANGED, EventType.FAILED);
         assertThat(types(o)).containsExactly(EventType.CHANGED);
         assertThat(o.next().terminalPublished()).isTrue();
+    }
+
+    @Test
+    void givenStoppedSessionWithoutEndTime_whenFirstSeenUnderBaseline_thenNotHistory() {
+        JobSession noEnd = stopped(GUID, "Failed");
+        noEnd.setEndTimeUtc(null);
+
+        Detection d = detector.detect(EM, SOURCE, noEnd, Optional.empty(), NOW, NOW);
+
+        assertThat(types(d)).containsExactly(EventType.CHANGED, EventType.FAILED);
     }
 
     @Test
@@ -145,7 +172,7 @@ class ChangeDetectorTest {
         old.setCreationTimeUtc(NOW.minus(Duration.ofDays(30)));
         old.setEndTimeUtc(NOW.minus(Duration.ofDays(29)));
 
-        Detection d = detector.detect(EM, SOURCE, old, Optional.empty(), false, NOW);
+        Detection d = detector.detect(EM, SOURCE, old, Optional.empty(), null, NOW);
 
         assertThat(types(d)).containsExactly(EventType.CHANGED, EventType.COMPLETED);
     }
@@ -153,10 +180,9 @@ class ChangeDetectorTest {
     @Test
     void givenRunningSessionAtInitialLoad_whenItEndsLater_thenCompletedFires() {
         StateStore store = new InMemoryStateStore();
-        observe(detector, store, running(GUID), NOW);
-        store.markBaseline(EM);
+        observe(detector, store, running(GUID), NOW, NOW);
 
-        Detection end = observe(detector, store, stopped(GUID, "Success"), NOW.plusSeconds(600));
+        Detection end = observe(detector, store, stopped(GUID, "Success"), NOW, NOW.plusSeconds(600));
 
         assertThat(types(end)).containsExactly(EventType.CHANGED, EventType.COMPLETED);
         assertThat(end.events().get(0).previousState()).isEqualTo("Working");
@@ -165,7 +191,7 @@ class ChangeDetectorTest {
 
     @Test
     void givenWorkingSession_whenStopsWithWarning_thenChangedThenCompleted() {
-        StateStore store = storeAfterBaseline();
+        StateStore store = emptyStore();
         observe(detector, store, running(GUID), NOW);
 
         Detection d = observe(detector, store, stopped(GUID, "Warning"), NOW.plusSeconds(60));
@@ -180,7 +206,7 @@ class ChangeDetectorTest {
 
     @Test
     void givenProgressOnlyChange_whenDetected_thenNoEventButSnapshotAdvances() {
-        StateStore store = storeAfterBaseline();
+        StateStore store = emptyStore();
         observe(detector, store, session(GUID, "Working", "None", null, 10, false), NOW);
 
         Detection d = observe(detector, store, session(GUID, "Working", "None", null, 55, false), NOW.plusSeconds(60));
@@ -193,8 +219,8 @@ class ChangeDetectorTest {
 
     @Test
     void givenProgressChangesEnabled_whenProgressOnlyChange_thenChangedEventsWithDistinctIds() {
-        ChangeDetector chatty = new ChangeDetector(InitialLoadPolicy.BASELINE, true);
-        StateStore store = storeAfterBaseline();
+        ChangeDetector chatty = new ChangeDetector(true);
+        StateStore store = emptyStore();
         observe(chatty, store, session(GUID, "Working", "None", null, 10, false), NOW);
 
         Detection p55 = observe(chatty, store, session(GUID, "Working", "None", null, 55, false), NOW.plusSeconds(60));
@@ -207,7 +233,7 @@ class ChangeDetectorTest {
 
     @Test
     void givenProgressOnlyChangeOfFinishedSession_whenDetected_thenNeverTerminalAgain() {
-        StateStore store = storeAfterBaseline();
+        StateStore store = emptyStore();
         observe(detector, store, session(GUID, "Stopped", "Failed", ENDED, 90, false), NOW);
 
         Detection d = observe(detector, store, session(GUID, "Stopped", "Failed", ENDED, 100, false), NOW.plusSeconds(60));
@@ -219,7 +245,7 @@ class ChangeDetectorTest {
     void givenUnknownStateAndNoneResult_whenDetected_thenCarriedThroughVerbatim() {
         JobSession waiting = session(GUID, "WaitingRepository", "None", null, 0, false);
 
-        Detection d = detector.detect(EM, SOURCE, waiting, Optional.empty(), false, NOW);
+        Detection d = detector.detect(EM, SOURCE, waiting, Optional.empty(), null, NOW);
 
         assertThat(types(d)).containsExactly(EventType.CHANGED);
         assertThat(d.events().get(0).state()).isEqualTo("WaitingRepository");
@@ -230,7 +256,7 @@ class ChangeDetectorTest {
     @Test
     void givenStoppedWithResultNoneOrUnknownOrAbsent_whenDetected_thenChangedOnly() {
         for (String result : new String[] {"None", "Cancelled", null}) {
-            Detection d = detector.detect(EM, SOURCE, stopped(GUID, result), Optional.empty(), false, NOW);
+            Detection d = detector.detect(EM, SOURCE, stopped(GUID, result), Optional.empty(), null, NOW);
 
             assertThat(types(d)).as("result %s", result).containsExactly(EventType.CHANGED);
             assertThat(d.next().terminalPublished()).isFalse();
@@ -242,7 +268,7 @@ class ChangeDetectorTest {
         JobSession bare = session(GUID, "Starting", null, null, null, null);
         bare.setLinks(null);
 
-        Detection d = detector.detect(EM, SOURCE, bare, Optional.empty(), false, NOW);
+        Detection d = detector.detect(EM, SOURCE, bare, Optional.empty(), null, NOW);
 
         SessionEvent e = d.events().get(0);
         assertThat(e.result()).isNull();
@@ -253,7 +279,7 @@ class ChangeDetectorTest {
 
     @Test
     void givenRetrySession_whenFirstSeen_thenItGetsItsOwnEvents() {
-        StateStore store = storeAfterBaseline();
+        StateStore store = emptyStore();
         Detection original = observe(detector, store, stopped(GUID, "Failed"), NOW);
         JobSession retry = session("0b5e1c2a-0000-4000-8000-000000000001", "Stopped", "Success", ENDED, 100, true);
 
@@ -267,7 +293,7 @@ class ChangeDetectorTest {
 
     @Test
     void givenFailedAlreadyPublished_whenResultCorrected_thenChangedOnly() {
-        StateStore store = storeAfterBaseline();
+        StateStore store = emptyStore();
         observe(detector, store, stopped(GUID, "Failed"), NOW);
 
         Detection d = observe(detector, store, stopped(GUID, "Success"), NOW.plusSeconds(60));
@@ -280,8 +306,8 @@ class ChangeDetectorTest {
     @Test
     void givenSameChange_whenDetectedInSeparateRuns_thenSameIds() {
         // a crash between publish and commit re-detects the same change; consumers dedupe on ce_id
-        Detection run1 = new ChangeDetector().detect(EM, SOURCE, stopped(GUID, "Failed"), Optional.empty(), false, NOW);
-        Detection run2 = new ChangeDetector().detect(EM, SOURCE, stopped(GUID, "Failed"), Optional.empty(), false,
+        Detection run1 = new ChangeDetector().detect(EM, SOURCE, stopped(GUID, "Failed"), Optional.empty(), null, NOW);
+        Detection run2 = new ChangeDetector().detect(EM, SOURCE, stopped(GUID, "Failed"), Optional.empty(), null,
                 NOW.plusSeconds(3600));
 
         assertThat(run2.events()).extracting(SessionEvent::id)
@@ -291,10 +317,10 @@ class ChangeDetectorTest {
 
     @Test
     void givenTerminalReachedDifferently_whenDetected_thenTerminalIdDependsOnSessionOnly() {
-        StateStore store = storeAfterBaseline();
+        StateStore store = emptyStore();
         observe(detector, store, running(GUID), NOW);
         Detection viaTransition = observe(detector, store, stopped(GUID, "Success"), NOW.plusSeconds(60));
-        Detection firstSight = detector.detect(EM, SOURCE, stopped(GUID, "Success"), Optional.empty(), false, NOW);
+        Detection firstSight = detector.detect(EM, SOURCE, stopped(GUID, "Success"), Optional.empty(), null, NOW);
 
         assertThat(viaTransition.events().get(1).id()).isEqualTo(firstSight.events().get(1).id());
         assertThat(viaTransition.events().get(0).id()).as("different change").isNotEqualTo(firstSight.events().get(0).id());
@@ -305,10 +331,20 @@ class ChangeDetectorTest {
         String a = idOfFirstSight(stopped(GUID, "Success"), SOURCE);
         String b = idOfFirstSight(stopped(GUID, "Warning"), SOURCE);
         String c = idOfFirstSight(session(GUID, "Stopped", "Success", ENDED, 100, true), SOURCE);
-        String d = idOfFirstSight(stopped(GUID, "Success"), "https://em02:9398/api");
         String e = idOfFirstSight(stopped("ffff", "Success"), SOURCE);
+        String otherEm = detector.detect("em02", SOURCE, stopped(GUID, "Success"), Optional.empty(), null, NOW)
+                .events().get(0).id();
 
-        assertThat(List.of(a, b, c, d, e)).doesNotHaveDuplicates();
+        assertThat(List.of(a, b, c, e, otherEm)).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void givenEmMovedFromIpToHostName_whenDetected_thenSameIds() {
+        // ce_id names the EM by EM_ID, never by its URL (DESIGN.md "Records")
+        String byIp = idOfFirstSight(stopped(GUID, "Success"), "https://10.0.0.5:9398/api");
+        String byName = idOfFirstSight(stopped(GUID, "Success"), "https://em01.corp.example:9398/api");
+
+        assertThat(byName).isEqualTo(byIp);
     }
 
     @Test
@@ -316,7 +352,7 @@ class ChangeDetectorTest {
         JobSession noUid = running(GUID);
         noUid.setUid(null);
 
-        assertThatThrownBy(() -> detector.detect(EM, SOURCE, noUid, Optional.empty(), false, NOW))
+        assertThatThrownBy(() -> detector.detect(EM, SOURCE, noUid, Optional.empty(), null, NOW))
                 .isInstanceOf(InvalidSessionException.class);
     }
 
@@ -327,7 +363,7 @@ class ChangeDetectorTest {
             sample = EmXml.unmarshal(in.readAllBytes(), BackupJobSession.class);
         }
 
-        Detection d = detector.detect(EM, "https://localhost:9398/api", sample, Optional.empty(), false, NOW);
+        Detection d = detector.detect(EM, "https://localhost:9398/api", sample, Optional.empty(), null, NOW);
 
         SessionEvent completed = d.events().get(1);
         assertThat(completed.type()).isEqualTo(EventType.COMPLETED);
@@ -340,6 +376,6 @@ class ChangeDetectorTest {
     }
 
     private String idOfFirstSight(JobSession s, String source) {
-        return detector.detect(EM, source, s, Optional.empty(), false, NOW).events().get(0).id();
+        return detector.detect(EM, source, s, Optional.empty(), null, NOW).events().get(0).id();
     }
 }

@@ -27,11 +27,10 @@ class InitialLoadPolicyTest {
     }
 
     @Test
-    void givenEndedWithin_whenEndTimeMissingOrOld_thenNoTerminal() {
-        InitialLoadPolicy policy = InitialLoadPolicy.endedWithin(Duration.ofHours(24));
-
-        assertThat(policy.emitsTerminal(NOW.minus(Duration.ofHours(23)), NOW)).isTrue();
-        assertThat(policy.emitsTerminal(NOW.minus(Duration.ofHours(25)), NOW)).isFalse();
-        assertThat(policy.emitsTerminal(null, NOW)).isFalse();
+    void givenBaselineInstant_thenEachPolicyDrawsItsHistoryBoundary() {
+        assertThat(InitialLoadPolicy.BASELINE.historyBefore(NOW)).contains(NOW);
+        assertThat(InitialLoadPolicy.ALL.historyBefore(NOW)).isEmpty();
+        assertThat(InitialLoadPolicy.endedWithin(Duration.ofHours(24)).historyBefore(NOW))
+                .contains(NOW.minus(Duration.ofHours(24)));
     }
 }

@@ -13,7 +13,7 @@ final class TestEvents {
     private TestEvents() { }
 
     static SessionEvent failed() {
-        return new SessionEvent(EventType.FAILED, EventIds.terminal(SOURCE, UID, EventType.FAILED), SOURCE, UID, ENDED,
+        return new SessionEvent(EventType.FAILED, EventIds.terminal("em01", UID, EventType.FAILED), SOURCE, UID, ENDED,
                 "em01", UID, "BackupJobSession", "Fileserver Backup@2025-08-15 19:40:00",
                 "urn:veeam:Job:4856ab37-2235-45e8-affe-d515878b01a9", "Fileserver Backup", "Backup",
                 "srv02.tech.local", CREATED, ENDED, "Stopped", "Failed", 100, false, "Working", "None",
@@ -22,7 +22,7 @@ final class TestEvents {
 
     static SessionEvent firstSightRunning() {
         return new SessionEvent(EventType.CHANGED,
-                EventIds.changed(SOURCE, UID, null, null, "Working", null, null, null), SOURCE, UID, CREATED,
+                EventIds.changed("em01", UID, null, null, "Working", null, null, null), SOURCE, UID, CREATED,
                 "em01", UID, "BackupJobSession", null, null, null, null, null, CREATED, null, "Working", null,
                 null, null, null, null, null, null, DETECTED);
     }

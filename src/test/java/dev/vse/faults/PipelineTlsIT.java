@@ -1,5 +1,6 @@
 package dev.vse.faults;
 
+import dev.vse.testkit.AllLogs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vse.testkit.PipelineHarness;

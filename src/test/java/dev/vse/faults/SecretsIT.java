@@ -1,9 +1,11 @@
 package dev.vse.faults;
 
+import dev.vse.testkit.AllLogs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vse.testkit.PipelineHarness;
 import dev.vse.app.AppConfig;
+import dev.vse.em.EmSource;
 import dev.vse.app.Settings;
 import dev.vse.simulator.EmSimulator;
 import dev.vse.simulator.SimSession;
@@ -207,7 +209,7 @@ class SecretsIT {
         assertThat(config.ems()).hasSize(2);
         assertThat(config.toString()).doesNotContain(PASSWORD).doesNotContain(BASIC).doesNotContain("Trust-Store-Pw-77!")
                 .contains(USER);
-        for (AppConfig.EmSource em : config.ems()) {
+        for (EmSource em : config.ems()) {
             assertThat(em.server().toString()).doesNotContain(PASSWORD).doesNotContain("Trust-Store-Pw-77!");
             assertThat(em.toString()).doesNotContain(PASSWORD);
         }

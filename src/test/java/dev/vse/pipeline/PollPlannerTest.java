@@ -2,7 +2,7 @@ package dev.vse.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vse.app.AppConfig.EmSource;
+import dev.vse.em.EmSource;
 import dev.vse.detect.InMemoryStateStore;
 import dev.vse.em.EmServerConfig;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package dev.vse.faults;
+package dev.vse.testkit;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +18,10 @@ import org.apache.logging.log4j.core.config.Property;
  * loggers at DEBUG): each event as {@code LEVEL logger - message}, plus the class and message of every
  * throwable in the cause chain of a logged exception.
  */
-final class AllLogs implements AutoCloseable {
+public final class AllLogs implements AutoCloseable {
     /** One log event. */
-    record Line(String level, String logger, String message, List<String> thrown) {
-        String text() {
+    public record Line(String level, String logger, String message, List<String> thrown) {
+        public String text() {
             return level + " " + logger + " - " + message + (thrown.isEmpty() ? "" : " | " + String.join(" | ", thrown));
         }
     }
@@ -30,7 +30,7 @@ final class AllLogs implements AutoCloseable {
     private final AbstractAppender appender;
     private final Level previousProjectLevel;
 
-    AllLogs() {
+    public AllLogs() {
         appender = new AbstractAppender("all-logs-" + UUID.randomUUID(), null, null, true, Property.EMPTY_ARRAY) {
             @Override
             public void append(LogEvent event) {
@@ -50,16 +50,16 @@ final class AllLogs implements AutoCloseable {
         ctx.updateLoggers();
     }
 
-    List<Line> lines() { return lines; }
+    public List<Line> lines() { return lines; }
 
     /** Whole text of every event, one per line. */
-    String all() {
+    public String all() {
         StringBuilder sb = new StringBuilder();
         lines.forEach(l -> sb.append(l.text()).append('\n'));
         return sb.toString();
     }
 
-    List<Line> containing(String text) {
+    public List<Line> containing(String text) {
         return lines.stream().filter(l -> l.message().contains(text)).toList();
     }
 

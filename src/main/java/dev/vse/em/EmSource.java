@@ -1,0 +1,15 @@
+package dev.vse.em;
+
+import java.util.List;
+
+/**
+ * One EM server and what to poll on it: its connection ({@link EmServerConfig}), the session types, and the
+ * job include/exclude lists pushed down into EM's query filter.
+ */
+public record EmSource(EmServerConfig server, List<String> sessionTypes, List<String> jobTypesInclude,
+                       List<String> jobTypesExclude, List<String> jobNamesInclude, List<String> jobNamesExclude) {
+    /** The configured id ({@code EM_ID}, {@code em.N.id}): {@code emServer} in events, the state folder, the {@code ce_id}. */
+    public String id() {
+        return server.id();
+    }
+}

@@ -1,0 +1,12 @@
+package dev.vse.pipeline;
+
+/**
+ * A session that could not be processed, parked alone in the DLQ so that the rest of its page goes on.
+ *
+ * @param emId     the EM it came from
+ * @param request  the EM request whose answer held it
+ * @param uid      its UID when it could be read, else null
+ * @param fragment its own XML (the DLQ body)
+ * @param reason   why, on one line
+ */
+public record ParkedSession(String emId, String request, String uid, byte[] fragment, String reason) { }
