@@ -10,16 +10,16 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The in-memory state of one EM: sessions by UID, an index of the running ones, watermarks and the
- * baseline flag. Repeated strings (job names, states, types...) are shared to keep the heap small.
+ * The in-memory state of one EM: sessions by UID, an index of the running ones, watermarks and
+ * baseline instants per session type. Repeated strings (job names, states, types...) are shared to keep the heap small.
  * Reads are lock-free; callers serialise writes.
  */
 final class SessionTable {
     private final Map<String, SessionSnapshot> sessions = new ConcurrentHashMap<>();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final Map<String, Instant> watermarks = new ConcurrentHashMap<>();
+    private final Map<String, Instant> baselines = new ConcurrentHashMap<>();
     private final Map<String, String> pool = new ConcurrentHashMap<>();
-    private volatile boolean baseline;
 
     Optional<SessionSnapshot> get(String uid) {
         return Optional.ofNullable(sessions.get(uid));
@@ -78,12 +78,17 @@ final class SessionTable {
         return Map.copyOf(watermarks);
     }
 
-    boolean hasBaseline() {
-        return baseline;
+    Optional<Instant> baseline(String sessionType) {
+        return Optional.ofNullable(baselines.get(sessionType));
     }
 
-    void markBaseline() {
-        baseline = true;
+    /** Records the baseline unless one is already there (the first value wins). */
+    void baseline(String sessionType, Instant at) {
+        baselines.putIfAbsent(sessionType, at);
+    }
+
+    Map<String, Instant> baselines() {
+        return Map.copyOf(baselines);
     }
 
     private String share(String value) {

@@ -30,7 +30,7 @@ class ChangeDetectorTest {
 
     /** One cycle against a store: detect, then commit as the route does after Kafka's ack. */
     private static Detection observe(ChangeDetector detector, StateStore store, JobSession s, Instant now) {
-        boolean initialLoad = !store.hasBaseline(EM);
+        boolean initialLoad = store.baseline(EM, "BackupJobSession").isEmpty();
         Detection d = detector.detect(EM, SOURCE, s, store.get(EM, s.getUid()), initialLoad, now);
         if (d.changed()) {
             store.commit(EM, List.of(d.next()));
@@ -40,7 +40,7 @@ class ChangeDetectorTest {
 
     private static StateStore storeAfterBaseline() {
         StateStore store = new InMemoryStateStore();
-        store.markBaseline(EM);
+        store.commitBaseline(EM, "BackupJobSession", NOW);
         return store;
     }
 
@@ -107,7 +107,7 @@ class ChangeDetectorTest {
     void givenFinishedSessions_whenInitialLoadUnderBaseline_thenChangedOnlyAndNoTerminalLater() {
         StateStore store = new InMemoryStateStore();
         Detection initial = observe(detector, store, stopped(GUID, "Failed"), NOW);
-        store.markBaseline(EM);
+        store.commitBaseline(EM, "BackupJobSession", NOW);
         Detection later = observe(detector, store, stopped(GUID, "Failed"), NOW.plusSeconds(300));
 
         assertThat(types(initial)).containsExactly(EventType.CHANGED);
@@ -154,7 +154,7 @@ class ChangeDetectorTest {
     void givenRunningSessionAtInitialLoad_whenItEndsLater_thenCompletedFires() {
         StateStore store = new InMemoryStateStore();
         observe(detector, store, running(GUID), NOW);
-        store.markBaseline(EM);
+        store.commitBaseline(EM, "BackupJobSession", NOW);
 
         Detection end = observe(detector, store, stopped(GUID, "Success"), NOW.plusSeconds(600));
 

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 abstract class StateStoreContract {
     static final String EM = "em01";
     static final Instant T0 = Instant.parse("2025-08-15T20:00:00Z");
+    static final String BACKUP = "BackupJobSession";
+    static final String REPLICA = "ReplicaJobSession";
 
     StateStore store;
 
@@ -64,16 +66,48 @@ abstract class StateStoreContract {
     }
 
     @Test
-    void givenWatermarkAndBaseline_whenCommitted_thenReadBack() {
-        assertThat(store.hasBaseline(EM)).isFalse();
-        assertThat(store.watermark(EM, "BackupJobSession")).isEmpty();
+    void givenWatermark_whenCommitted_thenReadBack() {
+        assertThat(store.watermark(EM, BACKUP)).isEmpty();
 
-        store.markBaseline(EM);
-        store.commitWatermark(EM, "BackupJobSession", T0);
+        store.commitWatermark(EM, BACKUP, T0);
 
-        assertThat(store.hasBaseline(EM)).isTrue();
-        assertThat(store.hasBaseline("em02")).isFalse();
-        assertThat(store.watermark(EM, "BackupJobSession")).contains(T0);
+        assertThat(store.watermark(EM, BACKUP)).contains(T0);
+        assertThat(store.watermark("em02", BACKUP)).isEmpty();
+    }
+
+    @Test
+    void givenNoBaselineCommitted_whenAsked_thenEmpty() {
+        assertThat(store.baseline(EM, BACKUP)).isEmpty();
+    }
+
+    @Test
+    void givenBaselineCommittedTwice_whenRead_thenFirstValueWins() {
+        store.commitBaseline(EM, BACKUP, T0);
+        store.commitBaseline(EM, BACKUP, T0.plusSeconds(3_600));
+        store.commitBaseline(EM, BACKUP, T0.minusSeconds(3_600));
+
+        assertThat(store.baseline(EM, BACKUP)).contains(T0);
+    }
+
+    @Test
+    void givenBaselinesOfSeveralTypesAndEms_whenRead_thenEachHasItsOwn() {
+        store.commitBaseline(EM, BACKUP, T0);
+        store.commitBaseline(EM, REPLICA, T0.plusSeconds(60));
+        store.commitBaseline("em02", BACKUP, T0.plusSeconds(120));
+
+        assertThat(store.baseline(EM, BACKUP)).contains(T0);
+        assertThat(store.baseline(EM, REPLICA)).contains(T0.plusSeconds(60));
+        assertThat(store.baseline("em02", BACKUP)).contains(T0.plusSeconds(120));
+        assertThat(store.baseline("em02", REPLICA)).isEmpty();
+    }
+
+    @Test
+    void givenBaseline_whenWatermarkMovesOn_thenBaselineStays() {
+        store.commitBaseline(EM, BACKUP, T0);
+
+        store.commitWatermark(EM, BACKUP, T0.plusSeconds(86_400));
+
+        assertThat(store.baseline(EM, BACKUP)).contains(T0);
     }
 
     @Test
@@ -88,4 +122,6 @@ abstract class StateStoreContract {
         assertThat(store.get(EM, uid("running"))).isPresent();
         assertThat(store.size(EM)).isEqualTo(2);
     }
+
+
 }
