@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 
@@ -26,7 +27,7 @@ import java.util.logging.Logger;
  *   snapshot.jsonl        header line (version, generation G, watermarks and baseline instants per
  *                         session type) + one line per session
  *   journal-G.jsonl       records appended since that snapshot (sessions, watermarks, baseline
- *                         instants, prunes), fsynced before the call returns
+ *                         instants, prunes, forgets), fsynced before the call returns
  * </pre>
  * Record kinds are listed in {@link StoreCodec}. Open = load snapshot, replay journal-G up to the first
  * damaged record (torn by a crash), cut the damage off. Compaction writes snapshot G+1 to a temp file,
@@ -118,6 +119,17 @@ final class EmStateFiles implements AutoCloseable {
             append(FramedLines.frame(StoreCodec.baseline(sessionType, at)), 1);
             table.baseline(sessionType, at);
         }
+    }
+
+    /** Appends one forget record for the tracked ones among {@code uids}; nothing when none is tracked. */
+    synchronized void forget(Collection<String> uids) throws IOException {
+        List<String> tracked = table.tracked(uids);
+        if (tracked.isEmpty()) {
+            return;
+        }
+        append(FramedLines.frame(StoreCodec.forget(tracked)), 1);
+        table.forget(tracked);
+        maybeCompact();
     }
 
     synchronized void prune(Instant stoppedBefore) throws IOException {
@@ -264,6 +276,7 @@ final class EmStateFiles implements AutoCloseable {
             case "B" -> table.baseline(StoreCodec.text(n, "sessionType"), StoreCodec.instant(n, "at"));
             case "b" -> legacy.flagSeen();
             case "p" -> table.prune(StoreCodec.instant(n, "stoppedBefore"));
+            case "f" -> table.forget(StoreCodec.uids(n));
             default -> LOG.warning(() -> "state journal in " + dir + ": skipping unknown record " + n.path("t"));
         }
     }

@@ -86,6 +86,11 @@ public final class FileStateStore implements StateStore {
         io(emId, () -> em(emId).prune(stoppedBefore));
     }
 
+    @Override
+    public void forget(String emId, Collection<String> uids) {
+        io(emId, () -> em(emId).forget(uids));
+    }
+
     /** Forces a compaction of one EM's files now (e.g. at a clean shutdown or from an admin task). */
     public void compact(String emId) {
         io(emId, () -> em(emId).compact());

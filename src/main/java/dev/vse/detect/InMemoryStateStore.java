@@ -64,6 +64,11 @@ public final class InMemoryStateStore implements StateStore {
     }
 
     @Override
+    public synchronized void forget(String emId, Collection<String> uids) {
+        table(emId).forget(uids);
+    }
+
+    @Override
     public void close() {
         // nothing to release
     }

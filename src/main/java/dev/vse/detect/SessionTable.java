@@ -58,6 +58,19 @@ final class SessionTable {
         return before - sessions.size();
     }
 
+    /** Removes these sessions; UIDs that are not tracked are ignored. */
+    void forget(Collection<String> uids) {
+        for (String uid : uids) {
+            sessions.remove(uid);
+            running.remove(uid);
+        }
+    }
+
+    /** The subset of {@code uids} that is tracked, in their order, without duplicates. */
+    List<String> tracked(Collection<String> uids) {
+        return uids.stream().filter(sessions::containsKey).distinct().toList();
+    }
+
     Collection<SessionSnapshot> all() {
         return sessions.values();
     }

@@ -51,6 +51,13 @@ public interface StateStore extends AutoCloseable {
     /** Forgets Stopped sessions that ended before {@code stoppedBefore} (sessions without EndTime: last change). */
     void prune(String emId, Instant stoppedBefore);
 
+    /**
+     * Stops tracking these sessions (e.g. EM answered 404 for them repeatedly): they are no longer
+     * returned by {@link #get}, {@link #unfinished} or counted by {@link #size}. Durable when it returns;
+     * UIDs that are not tracked are ignored.
+     */
+    void forget(String emId, Collection<String> uids);
+
     @Override
     void close();
 }

@@ -8,8 +8,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -21,7 +24,8 @@ import java.util.TreeMap;
  *   <li>{@code s} session snapshot (every {@link SessionSnapshot} field by name);</li>
  *   <li>{@code w} watermark: {@code sessionType}, {@code at};</li>
  *   <li>{@code B} baseline instant: {@code sessionType}, {@code at} (the first one per type wins);</li>
- *   <li>{@code p} prune: {@code stoppedBefore}.</li>
+ *   <li>{@code p} prune: {@code stoppedBefore};</li>
+ *   <li>{@code f} forget: {@code uids} (array).</li>
  * </ul>
  * Version 1 (read, never written) had no baseline instants: its header carried {@code "baseline": true}
  * and its journal {@code b} records ("baseline done"); {@link EmStateFiles} translates them on open.
@@ -30,7 +34,7 @@ import java.util.TreeMap;
 final class StoreCodec {
     /** Written in new headers. */
     static final int VERSION = 2;
-    /** The format before baseline instants; still readable. */
+    /** The format before baseline instants and forget records; still readable. */
     static final int VERSION_FLAG_BASELINE = 1;
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonFactory FACTORY = MAPPER.getFactory();
@@ -92,6 +96,16 @@ final class StoreCodec {
         });
     }
 
+    static byte[] forget(Collection<String> uids) {
+        return json("f", g -> {
+            g.writeArrayFieldStart("uids");
+            for (String uid : uids) {
+                g.writeString(uid);
+            }
+            g.writeEndArray();
+        });
+    }
+
     static byte[] prune(Instant stoppedBefore) {
         return json("p", g -> g.writeStringField("stoppedBefore", str(stoppedBefore)));
     }
@@ -125,6 +139,13 @@ final class StoreCodec {
             result.put(e.getKey(), Instant.parse(e.getValue().asText()));
         }
         return result;
+    }
+
+    /** The {@code uids} of a forget record. */
+    static List<String> uids(JsonNode n) {
+        List<String> uids = new ArrayList<>();
+        n.path("uids").forEach(uid -> uids.add(uid.asText()));
+        return uids;
     }
 
     static JsonNode parse(byte[] payload) throws IOException {

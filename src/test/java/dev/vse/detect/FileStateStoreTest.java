@@ -232,6 +232,45 @@ class FileStateStoreTest extends StateStoreContract {
         assertThat(Files.size(journal())).isEqualTo(size);
     }
 
+    @Test
+    void givenForgottenSessions_whenReopenedBeforeAndAfterCompaction_thenStayForgotten() {
+        store.commit(EM, List.of(snapshot("gone", "Working", "None", null), snapshot("kept", "Working", "None", null),
+                snapshot("done", "Stopped", "Success", T0)));
+        store.forget(EM, List.of(uid("gone"), uid("done"), uid("never-seen")));
+
+        reopen();
+        assertThat(store.get(EM, uid("gone"))).isEmpty();
+        assertThat(store.get(EM, uid("done"))).isEmpty();
+        ((FileStateStore) store).compact(EM);
+        reopen();
+
+        assertThat(store.get(EM, uid("gone"))).isEmpty();
+        assertThat(store.get(EM, uid("done"))).isEmpty();
+        assertThat(store.unfinished(EM, BACKUP)).extracting(SessionSnapshot::uid).containsExactly(uid("kept"));
+        assertThat(store.size(EM)).isEqualTo(1);
+    }
+
+    @Test
+    void givenForgetThenRecommit_whenReopened_thenJournalOrderIsReplayed() {
+        store.commit(EM, List.of(snapshot("a", "Working", "None", null)));
+        store.forget(EM, List.of(uid("a")));
+        store.commit(EM, List.of(snapshot("a", "Stopped", "Failed", T0)));
+
+        reopen();
+
+        assertThat(store.get(EM, uid("a"))).contains(snapshot("a", "Stopped", "Failed", T0));
+    }
+
+    @Test
+    void givenOnlyUnknownUids_whenForgotten_thenNothingAppended() throws IOException {
+        store.commit(EM, List.of(snapshot("a", "Working", "None", null)));
+        long size = Files.size(journal());
+
+        store.forget(EM, List.of(uid("never-seen")));
+
+        assertThat(Files.size(journal())).isEqualTo(size);
+    }
+
     // --- files written by format version 1 (boolean "baseline done", no instants, no forget) ---
 
     @Test

@@ -111,6 +111,50 @@ abstract class StateStoreContract {
     }
 
     @Test
+    void givenTrackedSessions_whenForgotten_thenGoneAndOthersKept() {
+        store.commit(EM, List.of(snapshot("a", "Working", "None", null), snapshot("b", "Stopped", "Success", T0),
+                snapshot("c", "Working", "None", null)));
+
+        store.forget(EM, List.of(uid("a"), uid("b")));
+
+        assertThat(store.get(EM, uid("a"))).isEmpty();
+        assertThat(store.get(EM, uid("b"))).isEmpty();
+        assertThat(store.get(EM, uid("c"))).isPresent();
+        assertThat(store.size(EM)).isEqualTo(1);
+    }
+
+    @Test
+    void givenForgottenRunningSession_whenUnfinishedAsked_thenNotListed() {
+        store.commit(EM, List.of(snapshot("gone", "Working", "None", null), snapshot("kept", "Working", "None", null)));
+
+        store.forget(EM, List.of(uid("gone")));
+
+        assertThat(store.unfinished(EM, BACKUP)).extracting(SessionSnapshot::uid).containsExactly(uid("kept"));
+    }
+
+    @Test
+    void givenUnknownUids_whenForgotten_thenHarmless() {
+        store.commit(EM, List.of(snapshot("a", "Working", "None", null)));
+
+        store.forget(EM, List.of(uid("never-seen"), uid("never-seen")));
+        store.forget(EM, List.of());
+        store.forget("em02", List.of(uid("a")));
+
+        assertThat(store.get(EM, uid("a"))).isPresent();
+        assertThat(store.size(EM)).isEqualTo(1);
+    }
+
+    @Test
+    void givenForgottenSession_whenCommittedAgain_thenTrackedAgain() {
+        store.commit(EM, List.of(snapshot("a", "Working", "None", null)));
+        store.forget(EM, List.of(uid("a")));
+
+        store.commit(EM, List.of(snapshot("a", "Stopped", "Success", T0)));
+
+        assertThat(store.get(EM, uid("a"))).contains(snapshot("a", "Stopped", "Success", T0));
+    }
+
+    @Test
     void givenOldAndRecentSessions_whenPruned_thenOnlyOldStoppedForgotten() {
         store.commit(EM, List.of(snapshot("old", "Stopped", "Success", T0.minusSeconds(86_400 * 40)),
                 snapshot("recent", "Stopped", "Failed", T0), snapshot("running", "Working", "None", null)));
