@@ -53,8 +53,7 @@ final class SessionTable {
     /** Removes Stopped sessions that ended (or, lacking EndTime, last changed) before the instant. */
     int prune(Instant stoppedBefore) {
         int before = sessions.size();
-        sessions.values().removeIf(s -> !s.isRunning() && endOrLastChange(s) != null
-                && endOrLastChange(s).isBefore(stoppedBefore));
+        sessions.values().removeIf(s -> prunable(s, stoppedBefore));
         return before - sessions.size();
     }
 
@@ -110,6 +109,12 @@ final class SessionTable {
         }
         String existing = pool.putIfAbsent(value, value);
         return existing == null ? value : existing;
+    }
+
+    /** Only Stopped sessions go, and only when they ended (or last changed) before the bound. */
+    private static boolean prunable(SessionSnapshot s, Instant stoppedBefore) {
+        Instant at = endOrLastChange(s);
+        return SessionStates.isStopped(s.state()) && at != null && at.isBefore(stoppedBefore);
     }
 
     private static Instant endOrLastChange(SessionSnapshot s) {

@@ -48,7 +48,10 @@ public interface StateStore extends AutoCloseable {
     /** Number of tracked sessions. */
     int size(String emId);
 
-    /** Forgets Stopped sessions that ended before {@code stoppedBefore} (sessions without EndTime: last change). */
+    /**
+     * Forgets Stopped sessions that ended before {@code stoppedBefore} (sessions without EndTime: last
+     * change). A session whose State is not {@code Stopped} is never pruned, however old.
+     */
     void prune(String emId, Instant stoppedBefore);
 
     /**

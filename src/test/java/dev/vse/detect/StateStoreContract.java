@@ -167,5 +167,27 @@ abstract class StateStoreContract {
         assertThat(store.size(EM)).isEqualTo(2);
     }
 
+    @Test
+    void givenOldSessionsThatAreNotStopped_whenPruned_thenNoneRemoved() {
+        Instant longAgo = T0.minusSeconds(86_400 * 400);
+        List<SessionSnapshot> notStopped = List.of(
+                old("working-ended", "Working", longAgo, longAgo),
+                old("postprocessing", "Postprocessing", longAgo, longAgo),
+                old("unknown-state", "SomethingNew", longAgo, longAgo),
+                old("no-state", null, longAgo, longAgo),
+                old("no-end", "Working", null, longAgo));
+        store.commit(EM, notStopped);
+        store.commit(EM, List.of(old("stopped", "stopped", longAgo, longAgo)));
 
+        store.prune(EM, T0);
+
+        assertThat(notStopped).allSatisfy(s -> assertThat(store.get(EM, s.uid())).contains(s));
+        assertThat(store.get(EM, uid("stopped"))).as("Stopped compares case-insensitively").isEmpty();
+        assertThat(store.unfinished(EM, BACKUP)).hasSize(notStopped.size());
+    }
+
+    private static SessionSnapshot old(String id, String state, Instant end, Instant lastChanged) {
+        return new SessionSnapshot(EM, uid(id), BACKUP, null, null, null, null, null, lastChanged.minusSeconds(600),
+                end, state, "None", 50, null, false, lastChanged);
+    }
 }
