@@ -245,11 +245,12 @@ final class EmStateFiles implements AutoCloseable {
         if (n.path("baseline").asBoolean()) {
             legacy.flagSeen();
         }
-        StoreCodec.instants(n, "watermarks").forEach(this::watermark);
+        StoreCodec.instants(n, "watermarks").forEach(this::loadWatermark);
         StoreCodec.instants(n, "baselines").forEach(table::baseline);
     }
 
-    private void watermark(String sessionType, Instant at) {
+    /** A watermark read while loading: also a candidate for a version-1 baseline. */
+    private void loadWatermark(String sessionType, Instant at) {
         table.watermark(sessionType, at);
         legacy.watermarkSeen(sessionType, at);
     }
@@ -272,7 +273,7 @@ final class EmStateFiles implements AutoCloseable {
         journalRecords++;
         switch (n.path("t").asText()) {
             case "s" -> table.put(StoreCodec.snapshot(emId, n));
-            case "w" -> watermark(StoreCodec.text(n, "sessionType"), StoreCodec.instant(n, "at"));
+            case "w" -> loadWatermark(StoreCodec.text(n, "sessionType"), StoreCodec.instant(n, "at"));
             case "B" -> table.baseline(StoreCodec.text(n, "sessionType"), StoreCodec.instant(n, "at"));
             case "b" -> legacy.flagSeen();
             case "p" -> table.prune(StoreCodec.instant(n, "stoppedBefore"));
