@@ -15,7 +15,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.Iterator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 
@@ -23,13 +24,22 @@ import java.util.logging.Logger;
  * The files of one EM under the state directory (docs/change-detection.md, "State store"):
  * <pre>
  *   lock                  held while open (one process per directory)
- *   snapshot.jsonl        header line (generation G, baseline, watermarks) + one line per session
- *   journal-G.jsonl       records appended since that snapshot, fsynced before commit returns
+ *   snapshot.jsonl        header line (version, generation G, watermarks and baseline instants per
+ *                         session type) + one line per session
+ *   journal-G.jsonl       records appended since that snapshot (sessions, watermarks, baseline
+ *                         instants, prunes, forgets), fsynced before the call returns
  * </pre>
- * Open = load snapshot, replay journal-G up to the first damaged record (torn by a crash), cut the
- * damage off. Compaction writes snapshot G+1 to a temp file, fsyncs, renames it atomically over the
- * old one, then starts journal-(G+1) and deletes journal-G; a crash at any step leaves either the
- * old pair or the new pair consistent.
+ * Record kinds are listed in {@link StoreCodec}. Open = load snapshot, replay journal-G up to the first
+ * damaged record (torn by a crash), cut the damage off. Compaction writes snapshot G+1 to a temp file,
+ * fsyncs, renames it atomically over the old one, then starts journal-(G+1) and deletes journal-G; a
+ * crash at any step leaves either the old pair or the new pair consistent.
+ * <p>
+ * Files of format version 1 (a "baseline done" flag instead of instants: header
+ * {@code "baseline": true}, journal record {@code b}) still load. Such a flag is translated into a
+ * baseline instant for each session type that has a watermark: the earliest watermark of that type
+ * found while loading (header and journal), the closest the old files get to "when polling started".
+ * A session type without a watermark gets no baseline (the pipeline records one when it polls it).
+ * The derived instants are appended to the journal on open, so they never move afterwards.
  */
 final class EmStateFiles implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EmStateFiles.class.getName());
@@ -45,6 +55,7 @@ final class EmStateFiles implements AutoCloseable {
     private FileChannel journal;
     private long journalRecords;
     private IOException broken;
+    private LegacyBaseline legacy = new LegacyBaseline();
 
     private EmStateFiles(String emId, Path dir, int compactionMinRecords) throws IOException {
         this.emId = emId;
@@ -102,11 +113,23 @@ final class EmStateFiles implements AutoCloseable {
         table.watermark(sessionType, at);
     }
 
-    synchronized void markBaseline() throws IOException {
-        if (!table.hasBaseline()) {
-            append(FramedLines.frame(StoreCodec.baseline()), 1);
-            table.markBaseline();
+    /** Appends the baseline unless this session type already has one (the first value wins). */
+    synchronized void commitBaseline(String sessionType, Instant at) throws IOException {
+        if (table.baseline(sessionType).isEmpty()) {
+            append(FramedLines.frame(StoreCodec.baseline(sessionType, at)), 1);
+            table.baseline(sessionType, at);
         }
+    }
+
+    /** Appends one forget record for the tracked ones among {@code uids}; nothing when none is tracked. */
+    synchronized void forget(Collection<String> uids) throws IOException {
+        List<String> tracked = table.tracked(uids);
+        if (tracked.isEmpty()) {
+            return;
+        }
+        append(FramedLines.frame(StoreCodec.forget(tracked)), 1);
+        table.forget(tracked);
+        maybeCompact();
     }
 
     synchronized void prune(Instant stoppedBefore) throws IOException {
@@ -122,7 +145,7 @@ final class EmStateFiles implements AutoCloseable {
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteArrayOutputStream buf = new ByteArrayOutputStream(1 << 20);
-            buf.write(FramedLines.frame(StoreCodec.header(emId, next, table.hasBaseline(), table.watermarks())));
+            buf.write(FramedLines.frame(StoreCodec.header(emId, next, table.watermarks(), table.baselines())));
             for (SessionSnapshot s : table.all()) {
                 buf.write(FramedLines.frame(StoreCodec.snapshot(s)));
                 if (buf.size() >= 1 << 20) {
@@ -180,6 +203,19 @@ final class EmStateFiles implements AutoCloseable {
         }
         deleteStaleFiles();
         journal = openJournal(generation, false);
+        commitLegacyBaselines();
+    }
+
+    /** Turns a version-1 "baseline done" flag into durable instants (see the class comment). */
+    private void commitLegacyBaselines() throws IOException {
+        for (Map.Entry<String, Instant> b : legacy.derived().entrySet()) {
+            if (table.baseline(b.getKey()).isEmpty()) {
+                LOG.info(() -> "state of EM " + emId + ": old-format baseline flag taken as baseline "
+                        + b.getValue() + " for " + b.getKey() + " (earliest watermark)");
+                commitBaseline(b.getKey(), b.getValue());
+            }
+        }
+        legacy = null;  // only meaningful while loading
     }
 
     private void loadSnapshot(Path snapshot) throws IOException {
@@ -200,18 +236,23 @@ final class EmStateFiles implements AutoCloseable {
     }
 
     private void header(JsonNode n) throws IOException {
-        if (!"h".equals(n.path("t").asText()) || n.path("version").asInt() != StoreCodec.VERSION) {
+        int version = n.path("version").asInt();
+        if (!"h".equals(n.path("t").asText())
+                || (version != StoreCodec.VERSION && version != StoreCodec.VERSION_FLAG_BASELINE)) {
             throw new IOException("unsupported state snapshot format in " + dir);
         }
         generation = n.path("generation").asLong();
         if (n.path("baseline").asBoolean()) {
-            table.markBaseline();
+            legacy.flagSeen();
         }
-        Iterator<Map.Entry<String, JsonNode>> it = n.path("watermarks").fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> w = it.next();
-            table.watermark(w.getKey(), Instant.parse(w.getValue().asText()));
-        }
+        StoreCodec.instants(n, "watermarks").forEach(this::loadWatermark);
+        StoreCodec.instants(n, "baselines").forEach(table::baseline);
+    }
+
+    /** A watermark read while loading: also a candidate for a version-1 baseline. */
+    private void loadWatermark(String sessionType, Instant at) {
+        table.watermark(sessionType, at);
+        legacy.watermarkSeen(sessionType, at);
     }
 
     private void replay(Path journalFile) throws IOException {
@@ -232,9 +273,11 @@ final class EmStateFiles implements AutoCloseable {
         journalRecords++;
         switch (n.path("t").asText()) {
             case "s" -> table.put(StoreCodec.snapshot(emId, n));
-            case "w" -> table.watermark(StoreCodec.text(n, "sessionType"), StoreCodec.instant(n, "at"));
-            case "b" -> table.markBaseline();
+            case "w" -> loadWatermark(StoreCodec.text(n, "sessionType"), StoreCodec.instant(n, "at"));
+            case "B" -> table.baseline(StoreCodec.text(n, "sessionType"), StoreCodec.instant(n, "at"));
+            case "b" -> legacy.flagSeen();
             case "p" -> table.prune(StoreCodec.instant(n, "stoppedBefore"));
+            case "f" -> table.forget(StoreCodec.uids(n));
             default -> LOG.warning(() -> "state journal in " + dir + ": skipping unknown record " + n.path("t"));
         }
     }
@@ -311,6 +354,25 @@ final class EmStateFiles implements AutoCloseable {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         while (buf.hasRemaining()) {
             ch.write(buf);
+        }
+    }
+
+    /** While loading: whether a version-1 "baseline done" flag was seen, and the earliest watermarks. */
+    private static final class LegacyBaseline {
+        private boolean flag;
+        private final Map<String, Instant> earliestWatermarks = new HashMap<>();
+
+        void flagSeen() {
+            flag = true;
+        }
+
+        void watermarkSeen(String sessionType, Instant at) {
+            earliestWatermarks.merge(sessionType, at, (a, b) -> a.isBefore(b) ? a : b);
+        }
+
+        /** Baselines implied by the flag: the earliest watermark per session type; none without the flag. */
+        Map<String, Instant> derived() {
+            return flag ? Map.copyOf(earliestWatermarks) : Map.of();
         }
     }
 }

@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
@@ -64,13 +65,15 @@ public final class FileStateStore implements StateStore {
     }
 
     @Override
-    public boolean hasBaseline(String emId) {
-        return em(emId).table().hasBaseline();
+    public Optional<Instant> baseline(String emId, String sessionType) {
+        return em(emId).table().baseline(sessionType);
     }
 
     @Override
-    public void markBaseline(String emId) {
-        io(emId, () -> em(emId).markBaseline());
+    public void commitBaseline(String emId, String sessionType, Instant at) {
+        Objects.requireNonNull(sessionType, "sessionType");
+        Objects.requireNonNull(at, "at");
+        io(emId, () -> em(emId).commitBaseline(sessionType, at));
     }
 
     @Override
@@ -81,6 +84,11 @@ public final class FileStateStore implements StateStore {
     @Override
     public void prune(String emId, Instant stoppedBefore) {
         io(emId, () -> em(emId).prune(stoppedBefore));
+    }
+
+    @Override
+    public void forget(String emId, Collection<String> uids) {
+        io(emId, () -> em(emId).forget(uids));
     }
 
     /** Forces a compaction of one EM's files now (e.g. at a clean shutdown or from an admin task). */

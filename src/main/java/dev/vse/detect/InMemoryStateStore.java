@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -41,13 +42,15 @@ public final class InMemoryStateStore implements StateStore {
     }
 
     @Override
-    public boolean hasBaseline(String emId) {
-        return table(emId).hasBaseline();
+    public Optional<Instant> baseline(String emId, String sessionType) {
+        return table(emId).baseline(sessionType);
     }
 
     @Override
-    public synchronized void markBaseline(String emId) {
-        table(emId).markBaseline();
+    public synchronized void commitBaseline(String emId, String sessionType, Instant at) {
+        Objects.requireNonNull(sessionType, "sessionType");
+        Objects.requireNonNull(at, "at");
+        table(emId).baseline(sessionType, at);
     }
 
     @Override
@@ -58,6 +61,11 @@ public final class InMemoryStateStore implements StateStore {
     @Override
     public synchronized void prune(String emId, Instant stoppedBefore) {
         table(emId).prune(stoppedBefore);
+    }
+
+    @Override
+    public synchronized void forget(String emId, Collection<String> uids) {
+        table(emId).forget(uids);
     }
 
     @Override

@@ -10,16 +10,16 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The in-memory state of one EM: sessions by UID, an index of the running ones, watermarks and the
- * baseline flag. Repeated strings (job names, states, types...) are shared to keep the heap small.
+ * The in-memory state of one EM: sessions by UID, an index of the running ones, watermarks and
+ * baseline instants per session type. Repeated strings (job names, states, types...) are shared to keep the heap small.
  * Reads are lock-free; callers serialise writes.
  */
 final class SessionTable {
     private final Map<String, SessionSnapshot> sessions = new ConcurrentHashMap<>();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final Map<String, Instant> watermarks = new ConcurrentHashMap<>();
+    private final Map<String, Instant> baselines = new ConcurrentHashMap<>();
     private final Map<String, String> pool = new ConcurrentHashMap<>();
-    private volatile boolean baseline;
 
     Optional<SessionSnapshot> get(String uid) {
         return Optional.ofNullable(sessions.get(uid));
@@ -53,9 +53,21 @@ final class SessionTable {
     /** Removes Stopped sessions that ended (or, lacking EndTime, last changed) before the instant. */
     int prune(Instant stoppedBefore) {
         int before = sessions.size();
-        sessions.values().removeIf(s -> !s.isRunning() && endOrLastChange(s) != null
-                && endOrLastChange(s).isBefore(stoppedBefore));
+        sessions.values().removeIf(s -> prunable(s, stoppedBefore));
         return before - sessions.size();
+    }
+
+    /** Removes these sessions; UIDs that are not tracked are ignored. */
+    void forget(Collection<String> uids) {
+        for (String uid : uids) {
+            sessions.remove(uid);
+            running.remove(uid);
+        }
+    }
+
+    /** The subset of {@code uids} that is tracked, in their order, without duplicates. */
+    List<String> tracked(Collection<String> uids) {
+        return uids.stream().filter(sessions::containsKey).distinct().toList();
     }
 
     Collection<SessionSnapshot> all() {
@@ -78,12 +90,17 @@ final class SessionTable {
         return Map.copyOf(watermarks);
     }
 
-    boolean hasBaseline() {
-        return baseline;
+    Optional<Instant> baseline(String sessionType) {
+        return Optional.ofNullable(baselines.get(sessionType));
     }
 
-    void markBaseline() {
-        baseline = true;
+    /** Records the baseline unless one is already there (the first value wins). */
+    void baseline(String sessionType, Instant at) {
+        baselines.putIfAbsent(sessionType, at);
+    }
+
+    Map<String, Instant> baselines() {
+        return Map.copyOf(baselines);
     }
 
     private String share(String value) {
@@ -92,6 +109,12 @@ final class SessionTable {
         }
         String existing = pool.putIfAbsent(value, value);
         return existing == null ? value : existing;
+    }
+
+    /** Only Stopped sessions go, and only when they ended (or last changed) before the bound. */
+    private static boolean prunable(SessionSnapshot s, Instant stoppedBefore) {
+        Instant at = endOrLastChange(s);
+        return SessionStates.isStopped(s.state()) && at != null && at.isBefore(stoppedBefore);
     }
 
     private static Instant endOrLastChange(SessionSnapshot s) {

@@ -6,10 +6,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the pipeline remembers between cycles, per EM server: one {@link SessionSnapshot} per
- * session UID, the query watermark per session type, and whether the initial load is done.
+ * What the pipeline remembers between cycles, per EM server:
+ * <ul>
+ *   <li>one {@link SessionSnapshot} per tracked session UID;</li>
+ *   <li>the query watermark per session type;</li>
+ *   <li>the baseline instant {@code B} per session type: when the pipeline first started polling that
+ *       session type of that EM (DESIGN.md, "Semantics"). A session whose {@code EndTimeUTC} is before
+ *       {@code B} is history. {@code B} is recorded once and never moves.</li>
+ * </ul>
  * Snapshots are committed only after Kafka acknowledged the records they imply, so a crash leads to
- * re-publication (same {@code ce_id}), never to loss. Implementations are thread-safe.
+ * re-publication (same {@code ce_id}), never to loss. Every write is durable when it returns (for a
+ * durable implementation). EMs are independent of each other. Implementations are thread-safe.
  */
 public interface StateStore extends AutoCloseable {
 
@@ -26,16 +33,33 @@ public interface StateStore extends AutoCloseable {
 
     void commitWatermark(String emId, String sessionType, Instant watermark);
 
-    /** Whether the first cycle against this EM has been committed (the initial-load policy is then over). */
-    boolean hasBaseline(String emId);
+    /**
+     * The instant {@code B} at which the pipeline first started polling this session type of this EM,
+     * empty until {@link #commitBaseline} recorded it. Sessions that ended before {@code B} are history.
+     */
+    Optional<Instant> baseline(String emId, String sessionType);
 
-    void markBaseline(String emId);
+    /**
+     * Records {@code B} for this session type of this EM; durable when it returns. The first value wins:
+     * once a baseline is recorded, later calls (with any instant) change nothing, so {@code B} never moves.
+     */
+    void commitBaseline(String emId, String sessionType, Instant at);
 
     /** Number of tracked sessions. */
     int size(String emId);
 
-    /** Forgets Stopped sessions that ended before {@code stoppedBefore} (sessions without EndTime: last change). */
+    /**
+     * Forgets Stopped sessions that ended before {@code stoppedBefore} (sessions without EndTime: last
+     * change). A session whose State is not {@code Stopped} is never pruned, however old.
+     */
     void prune(String emId, Instant stoppedBefore);
+
+    /**
+     * Stops tracking these sessions (e.g. EM answered 404 for them repeatedly): they are no longer
+     * returned by {@link #get}, {@link #unfinished} or counted by {@link #size}. Durable when it returns;
+     * UIDs that are not tracked are ignored.
+     */
+    void forget(String emId, Collection<String> uids);
 
     @Override
     void close();

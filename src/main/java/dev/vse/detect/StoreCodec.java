@@ -8,15 +8,34 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * JSON payloads of the state files, one object per line, kind in {@code "t"}:
- * {@code s} snapshot, {@code w} watermark, {@code b} baseline done, {@code p} prune, {@code h} header
- * of a snapshot file. Field names are spelled out so that an operator can read the files.
+ * <ul>
+ *   <li>{@code h} header, first line of a snapshot file: {@code version}, {@code emId},
+ *       {@code generation}, {@code watermarks} and {@code baselines} (both maps session type to instant);</li>
+ *   <li>{@code s} session snapshot (every {@link SessionSnapshot} field by name);</li>
+ *   <li>{@code w} watermark: {@code sessionType}, {@code at};</li>
+ *   <li>{@code B} baseline instant: {@code sessionType}, {@code at} (the first one per type wins);</li>
+ *   <li>{@code p} prune: {@code stoppedBefore};</li>
+ *   <li>{@code f} forget: {@code uids} (array).</li>
+ * </ul>
+ * Version 1 (read, never written) had no baseline instants: its header carried {@code "baseline": true}
+ * and its journal {@code b} records ("baseline done"); {@link EmStateFiles} translates them on open.
+ * Field names are spelled out so that an operator can read the files.
  */
 final class StoreCodec {
-    static final int VERSION = 1;
+    /** Written in new headers. */
+    static final int VERSION = 2;
+    /** The format before baseline instants and forget records; still readable. */
+    static final int VERSION_FLAG_BASELINE = 1;
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonFactory FACTORY = MAPPER.getFactory();
 
@@ -70,26 +89,63 @@ final class StoreCodec {
         });
     }
 
-    static byte[] baseline() {
-        return json("b", g -> { });
+    static byte[] baseline(String sessionType, Instant at) {
+        return json("B", g -> {
+            g.writeStringField("sessionType", sessionType);
+            g.writeStringField("at", str(at));
+        });
+    }
+
+    static byte[] forget(Collection<String> uids) {
+        return json("f", g -> {
+            g.writeArrayFieldStart("uids");
+            for (String uid : uids) {
+                g.writeString(uid);
+            }
+            g.writeEndArray();
+        });
     }
 
     static byte[] prune(Instant stoppedBefore) {
         return json("p", g -> g.writeStringField("stoppedBefore", str(stoppedBefore)));
     }
 
-    static byte[] header(String emId, long generation, boolean baseline, Map<String, Instant> watermarks) {
+    static byte[] header(String emId, long generation, Map<String, Instant> watermarks,
+                         Map<String, Instant> baselines) {
         return json("h", g -> {
             g.writeNumberField("version", VERSION);
             g.writeStringField("emId", emId);
             g.writeNumberField("generation", generation);
-            g.writeBooleanField("baseline", baseline);
-            g.writeObjectFieldStart("watermarks");
-            for (Map.Entry<String, Instant> w : watermarks.entrySet()) {
-                g.writeStringField(w.getKey(), str(w.getValue()));
-            }
-            g.writeEndObject();
+            instants(g, "watermarks", watermarks);
+            instants(g, "baselines", baselines);
         });
+    }
+
+    private static void instants(JsonGenerator g, String field, Map<String, Instant> bySessionType)
+            throws IOException {
+        g.writeObjectFieldStart(field);
+        for (Map.Entry<String, Instant> e : new TreeMap<>(bySessionType).entrySet()) {
+            g.writeStringField(e.getKey(), str(e.getValue()));
+        }
+        g.writeEndObject();
+    }
+
+    /** A header's map of session type to instant ({@code watermarks}, {@code baselines}); empty when absent. */
+    static Map<String, Instant> instants(JsonNode header, String field) {
+        Map<String, Instant> result = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> it = header.path(field).fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            result.put(e.getKey(), Instant.parse(e.getValue().asText()));
+        }
+        return result;
+    }
+
+    /** The {@code uids} of a forget record. */
+    static List<String> uids(JsonNode n) {
+        List<String> uids = new ArrayList<>();
+        n.path("uids").forEach(uid -> uids.add(uid.asText()));
+        return uids;
     }
 
     static JsonNode parse(byte[] payload) throws IOException {

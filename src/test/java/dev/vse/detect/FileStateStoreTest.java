@@ -3,12 +3,15 @@ package dev.vse.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -41,14 +44,14 @@ class FileStateStoreTest extends StateStoreContract {
                 null, T0, null, "Idle", null, null, null, false, T0);
         store.commit(EM, List.of(snapshot("a", "Stopped", "Warning", T0), sparse));
         store.commitWatermark(EM, "BackupJobSession", T0);
-        store.markBaseline(EM);
+        store.commitBaseline(EM, "BackupJobSession", T0.minusSeconds(60));
 
         reopen();
 
         assertThat(store.get(EM, uid("a"))).contains(snapshot("a", "Stopped", "Warning", T0));
         assertThat(store.get(EM, uid("sparse"))).contains(sparse);
         assertThat(store.watermark(EM, "BackupJobSession")).contains(T0);
-        assertThat(store.hasBaseline(EM)).isTrue();
+        assertThat(store.baseline(EM, "BackupJobSession")).contains(T0.minusSeconds(60));
     }
 
     @Test
@@ -102,7 +105,7 @@ class FileStateStoreTest extends StateStoreContract {
             expected = batch;
         }
         store.commitWatermark(EM, "BackupJobSession", T0);
-        store.markBaseline(EM);
+        store.commitBaseline(EM, "BackupJobSession", T0.minusSeconds(60));
 
         assertThat(Files.exists(dir.resolve(EM).resolve(EmStateFiles.SNAPSHOT))).isTrue();
         assertThat(((FileStateStore) store).em(EM).journalRecords()).isLessThanOrEqualTo(12);
@@ -116,7 +119,7 @@ class FileStateStoreTest extends StateStoreContract {
         }
         assertThat(store.size(EM)).isEqualTo(5);
         assertThat(store.watermark(EM, "BackupJobSession")).contains(T0);
-        assertThat(store.hasBaseline(EM)).isTrue();
+        assertThat(store.baseline(EM, "BackupJobSession")).contains(T0.minusSeconds(60));
     }
 
     @Test
@@ -200,6 +203,180 @@ class FileStateStoreTest extends StateStoreContract {
 
         assertThat(store.get(EM, uid("huge"))).contains(huge);
         assertThat(store.size(EM)).isEqualTo(3);
+    }
+
+    @Test
+    void givenBaselines_whenReopenedBeforeAndAfterCompaction_thenFirstValuesStay() {
+        store.commitBaseline(EM, BACKUP, T0);
+        store.commitBaseline(EM, REPLICA, T0.plusSeconds(60));
+
+        reopen();
+        store.commitBaseline(EM, BACKUP, T0.plusSeconds(3_600));
+        assertThat(store.baseline(EM, BACKUP)).contains(T0);
+        ((FileStateStore) store).compact(EM);
+        reopen();
+        store.commitBaseline(EM, REPLICA, T0.plusSeconds(3_600));
+        reopen();
+
+        assertThat(store.baseline(EM, BACKUP)).contains(T0);
+        assertThat(store.baseline(EM, REPLICA)).contains(T0.plusSeconds(60));
+    }
+
+    @Test
+    void givenBaselineAlreadyRecorded_whenCommittedAgain_thenJournalUntouched() throws IOException {
+        store.commitBaseline(EM, BACKUP, T0);
+        long size = Files.size(journal());
+
+        store.commitBaseline(EM, BACKUP, T0.plusSeconds(60));
+
+        assertThat(Files.size(journal())).isEqualTo(size);
+    }
+
+    @Test
+    void givenForgottenSessions_whenReopenedBeforeAndAfterCompaction_thenStayForgotten() {
+        store.commit(EM, List.of(snapshot("gone", "Working", "None", null), snapshot("kept", "Working", "None", null),
+                snapshot("done", "Stopped", "Success", T0)));
+        store.forget(EM, List.of(uid("gone"), uid("done"), uid("never-seen")));
+
+        reopen();
+        assertThat(store.get(EM, uid("gone"))).isEmpty();
+        assertThat(store.get(EM, uid("done"))).isEmpty();
+        ((FileStateStore) store).compact(EM);
+        reopen();
+
+        assertThat(store.get(EM, uid("gone"))).isEmpty();
+        assertThat(store.get(EM, uid("done"))).isEmpty();
+        assertThat(store.unfinished(EM, BACKUP)).extracting(SessionSnapshot::uid).containsExactly(uid("kept"));
+        assertThat(store.size(EM)).isEqualTo(1);
+    }
+
+    @Test
+    void givenForgetThenRecommit_whenReopened_thenJournalOrderIsReplayed() {
+        store.commit(EM, List.of(snapshot("a", "Working", "None", null)));
+        store.forget(EM, List.of(uid("a")));
+        store.commit(EM, List.of(snapshot("a", "Stopped", "Failed", T0)));
+
+        reopen();
+
+        assertThat(store.get(EM, uid("a"))).contains(snapshot("a", "Stopped", "Failed", T0));
+    }
+
+    @Test
+    void givenOnlyUnknownUids_whenForgotten_thenNothingAppended() throws IOException {
+        store.commit(EM, List.of(snapshot("a", "Working", "None", null)));
+        long size = Files.size(journal());
+
+        store.forget(EM, List.of(uid("never-seen")));
+
+        assertThat(Files.size(journal())).isEqualTo(size);
+    }
+
+    // --- files written by format version 1 (boolean "baseline done", no instants, no forget) ---
+
+    @Test
+    void givenVersion1SnapshotWithBaselineFlag_whenOpened_thenEarliestWatermarkPerTypeIsTheBaseline()
+            throws IOException {
+        Instant backupMark = T0.minusSeconds(7_200);
+        Instant replicaMark = T0.minusSeconds(3_600);
+        store.close();
+        writeVersion1(List.of(
+                v1Header(1, true, "{\"BackupJobSession\":\"" + backupMark + "\",\"ReplicaJobSession\":\""
+                        + replicaMark + "\"}"),
+                new String(StoreCodec.snapshot(snapshot("a", "Stopped", "Success", T0)), StandardCharsets.UTF_8)),
+                List.of(v1Watermark(BACKUP, backupMark.plusSeconds(900)),
+                        new String(StoreCodec.snapshot(snapshot("b", "Working", "None", null)), StandardCharsets.UTF_8)));
+
+        store = new FileStateStore(dir, 10);
+
+        assertThat(store.get(EM, uid("a"))).contains(snapshot("a", "Stopped", "Success", T0));
+        assertThat(store.get(EM, uid("b"))).contains(snapshot("b", "Working", "None", null));
+        assertThat(store.watermark(EM, BACKUP)).as("latest watermark").contains(backupMark.plusSeconds(900));
+        assertThat(store.baseline(EM, BACKUP)).as("earliest watermark").contains(backupMark);
+        assertThat(store.baseline(EM, REPLICA)).contains(replicaMark);
+        assertThat(store.baseline(EM, "AgentJobSession")).as("no watermark, no baseline").isEmpty();
+    }
+
+    @Test
+    void givenVersion1JournalWithBaselineRecord_whenOpened_thenEarliestJournalWatermarkIsTheBaseline()
+            throws IOException {
+        store.close();
+        writeVersion1(List.of(), List.of(
+                new String(StoreCodec.snapshot(snapshot("a", "Working", "None", null)), StandardCharsets.UTF_8),
+                v1Watermark(BACKUP, T0),
+                "{\"t\":\"b\"}",
+                v1Watermark(BACKUP, T0.plusSeconds(300))));
+
+        store = new FileStateStore(dir, 10);
+
+        assertThat(store.baseline(EM, BACKUP)).contains(T0);
+        assertThat(store.watermark(EM, BACKUP)).contains(T0.plusSeconds(300));
+        assertThat(store.get(EM, uid("a"))).isPresent();
+    }
+
+    @Test
+    void givenVersion1BaselineFlagWithoutWatermarks_whenOpened_thenNoBaseline() throws IOException {
+        store.close();
+        writeVersion1(List.of(v1Header(1, true, "{}")), List.of("{\"t\":\"b\"}"));
+
+        store = new FileStateStore(dir, 10);
+
+        assertThat(store.baseline(EM, BACKUP)).isEmpty();
+        store.commitBaseline(EM, BACKUP, T0);
+        assertThat(store.baseline(EM, BACKUP)).contains(T0);
+    }
+
+    @Test
+    void givenVersion1WatermarksWithoutBaselineFlag_whenOpened_thenNoBaseline() throws IOException {
+        store.close();
+        writeVersion1(List.of(v1Header(1, false, "{\"BackupJobSession\":\"" + T0 + "\"}")), List.of());
+
+        store = new FileStateStore(dir, 10);
+
+        assertThat(store.watermark(EM, BACKUP)).contains(T0);
+        assertThat(store.baseline(EM, BACKUP)).isEmpty();
+    }
+
+    @Test
+    void givenVersion1BaselineFlag_whenWatermarkMovesOnAndStoreIsCompactedAndReopened_thenDerivedBaselineStays()
+            throws IOException {
+        store.close();
+        writeVersion1(List.of(v1Header(1, true, "{\"BackupJobSession\":\"" + T0 + "\"}")), List.of());
+        store = new FileStateStore(dir, 10);
+
+        store.commitWatermark(EM, BACKUP, T0.minusSeconds(600));  // even a watermark moved back must not move B
+        reopen();
+        ((FileStateStore) store).compact(EM);
+        reopen();
+
+        assertThat(store.baseline(EM, BACKUP)).contains(T0);
+        assertThat(Files.readString(dir.resolve(EM).resolve(EmStateFiles.SNAPSHOT)))
+                .contains("\"version\":" + StoreCodec.VERSION).contains("\"baselines\":{\"BackupJobSession\"")
+                .doesNotContain("\"baseline\":");
+    }
+
+    /** The bytes StoreCodec version 1 wrote: a snapshot (generation 1) and its journal. */
+    private void writeVersion1(List<String> snapshotLines, List<String> journalLines) throws IOException {
+        Path emDir = Files.createDirectories(dir.resolve(EM));
+        if (!snapshotLines.isEmpty()) {
+            Files.write(emDir.resolve(EmStateFiles.SNAPSHOT), framed(snapshotLines));
+        }
+        String journal = snapshotLines.isEmpty() ? "journal-0.jsonl" : "journal-1.jsonl";
+        Files.write(emDir.resolve(journal), framed(journalLines));
+    }
+
+    private static String v1Header(long generation, boolean baseline, String watermarksJson) {
+        return "{\"t\":\"h\",\"version\":1,\"emId\":\"" + EM + "\",\"generation\":" + generation
+                + ",\"baseline\":" + baseline + ",\"watermarks\":" + watermarksJson + "}";
+    }
+
+    private static String v1Watermark(String sessionType, Instant at) {
+        return "{\"t\":\"w\",\"sessionType\":\"" + sessionType + "\",\"at\":\"" + at + "\"}";
+    }
+
+    private static byte[] framed(List<String> payloads) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        payloads.forEach(p -> out.writeBytes(FramedLines.frame(p.getBytes(StandardCharsets.UTF_8))));
+        return out.toByteArray();
     }
 
     private List<String> journalFiles() throws IOException {
