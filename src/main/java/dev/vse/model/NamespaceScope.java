@@ -1,5 +1,6 @@
 package dev.vse.model;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.xml.stream.XMLStreamReader;
@@ -27,7 +28,7 @@ final class NamespaceScope {
         }
         Map<String, String> inner = new LinkedHashMap<>(declarations);
         inner.putAll(declaredOn(reader));
-        return new NamespaceScope(Map.copyOf(inner));
+        return new NamespaceScope(Collections.unmodifiableMap(inner)); // document order, as EM wrote them
     }
 
     /** The declarations on the start tag the reader is on, prefix ("" for default) to URI. */

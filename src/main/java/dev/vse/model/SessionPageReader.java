@@ -185,10 +185,12 @@ final class SessionPageReader {
             return unmarshaller.unmarshal(reader, PagingInfo.class).getValue();
         } catch (JAXBException | RuntimeException e) {
             // without paging the page cannot be followed: the whole response is unreadable
-            Exception cause = reader.failure() != null ? reader.failure() : e;
+            if (reader.failure() != null) {
+                throw new MalformedXmlException("malformed XML: " + EmXml.describe(reader.failure()), reader.failure());
+            }
             String first = errors.takeFirst();
-            throw new MalformedXmlException("malformed XML: " + (reader.failure() == null && first != null
-                    ? "PagingInfo " + first : EmXml.describe(cause)), cause);
+            throw new MalformedXmlException("malformed XML: unreadable <PagingInfo>: "
+                    + (first != null ? first : EmXml.describe(e)), e);
         }
     }
 
