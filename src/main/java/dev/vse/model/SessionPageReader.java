@@ -69,12 +69,7 @@ final class SessionPageReader {
     }
 
     private void queryResult(NamespaceScope scope) throws XMLStreamException, JAXBException {
-        int event = reader.next();
-        while (event != XMLStreamConstants.END_ELEMENT) {
-            if (event != XMLStreamConstants.START_ELEMENT) {
-                event = reader.next();
-                continue;
-            }
+        children(() -> {
             if (isElement("Entities")) {
                 entities(scope.enter(reader));
             } else if (isElement("PagingInfo")) {
@@ -82,43 +77,49 @@ final class SessionPageReader {
             } else {
                 skip(); // Refs (format=References) and anything newer EM versions add
             }
-            event = reader.getEventType();
-        }
-        reader.next();
+        });
     }
 
     private void entities(NamespaceScope scope) throws XMLStreamException, JAXBException {
-        int event = reader.next();
-        while (event != XMLStreamConstants.END_ELEMENT) {
-            if (event != XMLStreamConstants.START_ELEMENT) {
-                event = reader.next();
-                continue;
-            }
+        children(() -> {
             SessionElement list = inNamespace() ? SessionElement.byListName(reader.getLocalName()) : null;
             if (list != null) {
                 sessionList(list, scope.enter(reader));
             } else {
                 skip(); // BackupTaskSessions and other entity lists are not job sessions
             }
-            event = reader.getEventType();
-        }
-        reader.next();
+        });
     }
 
-    /** The reader is on the list's start tag; leaves it just after the list's end tag. */
     private void sessionList(SessionElement type, NamespaceScope scope) throws XMLStreamException, JAXBException {
-        int event = reader.next();
-        while (event != XMLStreamConstants.END_ELEMENT) {
-            if (event != XMLStreamConstants.START_ELEMENT) {
-                event = reader.next();
-                continue;
-            }
+        children(() -> {
             if (isElement(type.sessionName)) {
                 session(type, scope);
             } else {
                 skip(); // as JAXB does: a list holds only its own session type
             }
-            event = reader.getEventType();
+        });
+    }
+
+    /** Reads one child element; called on its start tag, returns just after its end tag. */
+    @FunctionalInterface
+    private interface Child {
+        void read() throws XMLStreamException, JAXBException;
+    }
+
+    /**
+     * The reader is on an element's start tag: hands each child element to {@code child} (text, comments and
+     * processing instructions in between are passed over) and leaves the reader just after the element's end tag.
+     */
+    private void children(Child child) throws XMLStreamException, JAXBException {
+        int event = reader.next();
+        while (event != XMLStreamConstants.END_ELEMENT) {
+            if (event == XMLStreamConstants.START_ELEMENT) {
+                child.read();
+                event = reader.getEventType();
+            } else {
+                event = reader.next();
+            }
         }
         reader.next();
     }

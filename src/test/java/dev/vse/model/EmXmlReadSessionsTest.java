@@ -114,6 +114,22 @@ class EmXmlReadSessionsTest {
     }
 
     @Test
+    void sessionsWithNoWhitespaceBetweenThem_eachReadOrRejectedOnItsOwn() {
+        String s1 = "<BackupJobSession UID=\"urn:veeam:BackupJobSession:1\"><CreationTimeUTC>2025-08-15T20:00:00Z</CreationTimeUTC><State>Stopped</State></BackupJobSession>";
+        String s2 = "<BackupJobSession UID=\"urn:veeam:BackupJobSession:2\"><CreationTimeUTC>2025-08-15T20:00:00Z</CreationTimeUTC><State>Stopped</State><Progress>1e3</Progress></BackupJobSession>";
+        String s3 = "<BackupJobSession UID=\"urn:veeam:BackupJobSession:3\"><CreationTimeUTC>2025-08-15T20:00:00Z</CreationTimeUTC><State>Working</State></BackupJobSession>";
+        byte[] body = ("<BackupJobSessions xmlns=\"http://www.veeam.com/ent/v1.0\">" + s1 + s2 + s3 + "</BackupJobSessions>")
+                .getBytes(StandardCharsets.UTF_8);
+
+        SessionPage page = EmXml.readSessions(body);
+
+        assertThat(page.sessions()).extracting(JobSession::getUid)
+                .containsExactly("urn:veeam:BackupJobSession:1", "urn:veeam:BackupJobSession:3");
+        assertThat(page.rejected()).singleElement().extracting(RejectedSession::fragmentText)
+                .isEqualTo(s2.replace("<BackupJobSession ", "<BackupJobSession xmlns=\"http://www.veeam.com/ent/v1.0\" "));
+    }
+
+    @Test
     void prefixedNamespace_fragmentDeclaresThePrefixItInherits() {
         SessionPage page = EmXml.readSessions(resource("/model/page-prefixed-namespace.xml"));
 
