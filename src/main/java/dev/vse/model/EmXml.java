@@ -1,5 +1,6 @@
 package dev.vse.model;
 
+import dev.vse.util.OneLine;
 import jakarta.xml.bind.JAXBContext;
 import jakarta.xml.bind.JAXBException;
 import jakarta.xml.bind.Marshaller;
@@ -8,10 +9,8 @@ import jakarta.xml.bind.ValidationEvent;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
-import javax.xml.stream.util.StreamReaderDelegate;
 
 /**
  * The one door in and out of EM's XML. Parsing refuses DTDs and external entities (and so every
@@ -39,22 +38,55 @@ public final class EmXml {
 
     /** Parses any document of the model; the root decides the returned type. */
     public static Object unmarshal(byte[] bytes) {
-        if (bytes == null || bytes.length == 0) {
-            throw new MalformedXmlException("empty body", null);
-        }
-        int offset = hasBom(bytes) ? 3 : 0;
-        XMLStreamReader reader = null;
+        GuardedReader reader = null;
         try {
-            reader = new NoDtdReader(INPUT.createXMLStreamReader(
-                    new ByteArrayInputStream(bytes, offset, bytes.length - offset)));
+            reader = open(bytes);
             Unmarshaller unmarshaller = CONTEXT.createUnmarshaller();
             unmarshaller.setEventHandler(EmXml::tolerate);
             return unmarshaller.unmarshal(reader);
         } catch (JAXBException | XMLStreamException | RuntimeException e) {
-            throw new MalformedXmlException("malformed XML: " + describe(e), e);
+            throw e instanceof MalformedXmlException m ? m : new MalformedXmlException("malformed XML: " + describe(e), e);
         } finally {
             close(reader);
         }
+    }
+
+    /**
+     * Reads a page of job sessions session by session, so that one bad session does not make the others
+     * unreadable. Accepts a query result ({@code QueryResult} with {@code Entities}, {@code format=Entities}), a
+     * session list ({@code BackupJobSessions}, {@code ReplicaJobSessions}) and a single session
+     * ({@code BackupJobSession}, {@code ReplicaJobSession}); the latter gives one session or one rejected.
+     *
+     * <p>A session element whose value does not convert (a date, a number) or that violates the model (no
+     * {@code UID}, {@code State} or {@code CreationTimeUTC}) is returned in {@link SessionPage#rejected()} with its
+     * own XML; the others are returned in document order. Unknown elements and attributes are ignored, as by
+     * {@link #unmarshal(byte[])}; other entity lists ({@code BackupTaskSessions}) and {@code Refs} are skipped.
+     *
+     * <p>The body is parsed to its end before anything is returned: a body that is not well-formed anywhere
+     * (truncated, not XML, a DOCTYPE, an entity reference), has another root ({@code Error}, {@code LogonSession},
+     * {@code EntityReferences}) or an unreadable {@code PagingInfo} throws {@link MalformedXmlException}, never a
+     * half page. One pass over the bytes; extra work only for a page with rejected sessions.
+     */
+    public static SessionPage readSessions(byte[] body) {
+        GuardedReader reader = null;
+        try {
+            reader = open(body);
+            return new SessionPageReader(body, hasBom(body) ? 3 : 0, reader, CONTEXT).read();
+        } catch (JAXBException | XMLStreamException | RuntimeException e) {
+            throw e instanceof MalformedXmlException m ? m : new MalformedXmlException("malformed XML: " + describe(e), e);
+        } finally {
+            close(reader);
+        }
+    }
+
+    /** A guarded reader over {@code bytes}, BOM skipped; {@link MalformedXmlException} for an empty body. */
+    static GuardedReader open(byte[] bytes) throws XMLStreamException {
+        if (bytes == null || bytes.length == 0) {
+            throw new MalformedXmlException("empty body", null);
+        }
+        int offset = hasBom(bytes) ? 3 : 0;
+        return new GuardedReader(INPUT.createXMLStreamReader(
+                new ByteArrayInputStream(bytes, offset, bytes.length - offset)));
     }
 
     /** Serialises a model object as EM does (default namespace, UTF-8, XML declaration). */
@@ -74,7 +106,7 @@ public final class EmXml {
      * Unknown elements are structural events (linked to a SAX exception) and are skipped, which keeps us
      * compatible with newer EM versions; a value that fails to convert (a date, a number) is fatal.
      */
-    private static boolean tolerate(ValidationEvent event) {
+    static boolean tolerate(ValidationEvent event) {
         if (event.getSeverity() == ValidationEvent.WARNING) {
             return true;
         }
@@ -87,14 +119,14 @@ public final class EmXml {
         return b.length >= 3 && (b[0] & 0xFF) == 0xEF && (b[1] & 0xFF) == 0xBB && (b[2] & 0xFF) == 0xBF;
     }
 
-    private static String describe(Throwable e) {
+    /** The innermost useful message of {@code e} (JAXB wraps the parser's), on one line. */
+    static String describe(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t && (t.getMessage() == null || t instanceof JAXBException)) {
             t = t.getCause();
         }
         String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        m = m.replaceAll("\\s+", " ").trim();
-        return m.length() > 300 ? m.substring(0, 300) + "..." : m;
+        return OneLine.of(m);
     }
 
     private static String rootName(Class<?> type) {
@@ -102,7 +134,7 @@ public final class EmXml {
         return r == null ? type.getSimpleName() : r.name();
     }
 
-    private static void close(XMLStreamReader reader) {
+    static void close(XMLStreamReader reader) {
         if (reader != null) {
             try {
                 reader.close();
@@ -124,7 +156,9 @@ public final class EmXml {
     }
 
     private static XMLInputFactory createInputFactory() {
-        XMLInputFactory f = XMLInputFactory.newFactory();
+        // the JDK's own parser, whatever else the classpath brings: readSessions relies on how it reports
+        // character offsets (GuardedReader#characterOffset), and its security properties are known
+        XMLInputFactory f = XMLInputFactory.newDefaultFactory();
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
@@ -132,24 +166,5 @@ public final class EmXml {
             throw new XMLStreamException("external entity refused: " + systemId);
         });
         return f;
-    }
-
-    /** Fails on a DOCTYPE instead of skipping it: EM never sends one, so one means hostile or broken input. */
-    private static final class NoDtdReader extends StreamReaderDelegate {
-        NoDtdReader(XMLStreamReader reader) {
-            super(reader);
-        }
-
-        @Override
-        public int next() throws XMLStreamException {
-            int event = super.next();
-            if (event == XMLStreamConstants.DTD) {
-                throw new XMLStreamException("DOCTYPE/DTD refused");
-            }
-            if (event == XMLStreamConstants.ENTITY_REFERENCE) {
-                throw new XMLStreamException("entity reference refused: " + getLocalName());
-            }
-            return event;
-        }
     }
 }
