@@ -49,15 +49,18 @@ public final class DeadLetters {
     }
 
     /**
-     * Body in: an unreadable {@link FetchedPage}; out: its DLQ record. The cycle keeps its window, so the same
-     * response is asked for again next cycle.
+     * Body in: an unreadable {@link FetchedPage}; out: its DLQ record. A page of the query window keeps the
+     * window, so the same response is asked for again next cycle; a re-read is asked for again anyway.
      */
     public void page(Exchange exchange) {
         Cycle cycle = exchange.getProperty(PageFetcher.CYCLE, Cycle.class);
         FetchedPage page = exchange.getMessage().getBody(FetchedPage.class);
-        cycle.keepWindow();
+        if (page.ofWindow()) {
+            cycle.keepWindow();
+        }
         String error = OneLine.of(page.failure().getMessage(), 500);
-        LOG.warn("{} -> response parked in {}; the window is read again next cycle", error, dlqTopic);
+        LOG.warn("{} -> response parked in {}{}", error, dlqTopic,
+                page.ofWindow() ? "; the window is read again next cycle" : "");
         record(exchange.getMessage(), cycle.emId(), page.request(), error, page.failure().kind().name(), page.raw());
     }
 

@@ -73,7 +73,7 @@ public final class PageFetcher {
                     QueryPage p = retry.call(cycle.emId(), "page " + page, () -> client.queryPage(cycle.query(), page));
                     cycle.pageRead();
                     pagesCount = p.isEmpty() ? page : Math.max(1, p.pagesCount()); // an empty page ends the query
-                    return FetchedPage.read(p.response().request(), p.response().body(), p.sessions(), p.rejected());
+                    return FetchedPage.page(p.response().request(), p.response().body(), p.sessions(), p.rejected());
                 } catch (EmRequestException e) {
                     if (e.kind() != FailureKind.MALFORMED) {
                         throw e;
@@ -81,7 +81,7 @@ public final class PageFetcher {
                     if (pagesCount == Integer.MAX_VALUE) {
                         pagesCount = page; // the page count is unknown: nothing more to ask for
                     }
-                    return FetchedPage.unreadable(e);
+                    return FetchedPage.unreadablePage(e);
                 }
             }
         };
@@ -126,10 +126,10 @@ public final class PageFetcher {
         try {
             SessionResponse r = retry.call(cycle.emId(), "re-read", () -> client.getSession(tracked.href()));
             notFound.remove(goneKey);
-            return FetchedPage.read(r.response().request(), r.response().body(), List.of(r.session()), List.of());
+            return FetchedPage.reread(r.response().request(), r.response().body(), r.session());
         } catch (EmRequestException e) {
             if (e.kind() == FailureKind.MALFORMED) {
-                return FetchedPage.unreadable(e);
+                return FetchedPage.unreadableReread(e); // parked; the window does not depend on it
             }
             if (e.status() != 404) {
                 throw e;

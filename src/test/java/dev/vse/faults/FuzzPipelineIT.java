@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vse.model.EmXml;
 import dev.vse.testkit.PipelineHarness;
-import dev.vse.model.JobSession;
+import dev.vse.em.EmRequestException;
+import dev.vse.em.FailureKind;
 import dev.vse.model.MalformedXmlException;
-import dev.vse.model.QueryResult;
+import dev.vse.model.SessionPage;
 import dev.vse.pipeline.Cycle;
+import dev.vse.pipeline.DeadLetters;
+import dev.vse.pipeline.DetectedPage;
 import dev.vse.pipeline.FetchedPage;
 import dev.vse.pipeline.PageFetcher;
 import dev.vse.pipeline.PollPlanner;
@@ -94,6 +97,7 @@ class FuzzPipelineIT {
 
             long parsed = 0;
             long parked = 0;
+            long parkedSessions = 0;
             long parsedWithSessions = 0;
             long published = 0;
             long maxNanos = 0;
@@ -107,30 +111,32 @@ class FuzzPipelineIT {
                 long t0 = System.nanoTime();
                 Exchange ex = template.send("direct:process-page", e -> {
                     e.setProperty(PageFetcher.CYCLE, cycle);
-                    e.getIn().setHeader(PollPlanner.EM_HEADER, "em01");
                     e.getIn().setBody(page);
                 });
                 maxNanos = Math.max(maxNanos, System.nanoTime() - t0);
-                if (ex.getException() != null || cycle.isAborted()) {
+                DetectedPage detected = ex.getProperty(DetectedPage.PROPERTY, DetectedPage.class);
+                if (ex.getException() != null || (!page.readable() && !cycle.windowKept())) {
                     escaped.add("#" + i + " from " + seedName + ": "
-                            + (ex.getException() != null ? ex.getException() : "cycle stopped (see WARN above)")
+                            + (ex.getException() != null ? ex.getException() : "unreadable but not parked")
                             + " input head: " + head(input));
                     if (escaped.size() >= 20) {
                         break;
                     }
-                } else if (cycle.isIncomplete()) {
+                } else if (cycle.windowKept()) {
                     parked++;
                 } else {
                     parsed++;
                     parsedWithSessions += page.sessions().isEmpty() ? 0 : 1;
+                    parkedSessions += detected.parked().size();
                 }
                 published += cycle.eventsPublished();
             }
             Duration took = Duration.ofNanos(System.nanoTime() - started);
-            Map<String, Long> onKafka = countRecords(h, parked, published);
-            System.out.printf("[FuzzPipelineIT] %d inputs in %d ms (slowest %d ms): parsed %d (%d with sessions), parked %d,"
-                            + " escaped %d; events published %d; on Kafka %s%n", INPUTS, took.toMillis(), maxNanos / 1_000_000,
-                    parsed, parsedWithSessions, parked, escaped.size(), published, onKafka);
+            Map<String, Long> onKafka = countRecords(h, parked + parkedSessions, published);
+            System.out.printf("[FuzzPipelineIT] %d inputs in %d ms (slowest %d ms): parsed %d (%d with sessions, %d sessions"
+                            + " parked alone), parked whole %d, escaped %d; events published %d; on Kafka %s%n", INPUTS,
+                    took.toMillis(), maxNanos / 1_000_000, parsed, parsedWithSessions, parkedSessions, parked, escaped.size(),
+                    published, onKafka);
             StringBuilder ops = new StringBuilder();
             for (XmlMutator.Op op : XmlMutator.Op.values()) {
                 ops.append(op).append('=').append(mutator.count(op)).append(' ');
@@ -139,7 +145,9 @@ class FuzzPipelineIT {
 
             assertThat(escaped).as("inputs neither parsed nor parked (seed %d)", SEED).isEmpty();
             assertThat(parsed + parked).isEqualTo(INPUTS);
-            assertThat(onKafka.get("dlq")).as("one DLQ record per parked input").isEqualTo(parked);
+            assertThat(onKafka.get("dlq")).as("one DLQ record per input parked whole and per session parked alone")
+                    .isEqualTo(parked + parkedSessions);
+            assertThat(parkedSessions).as("the fuzzer must also break single sessions").isPositive();
             assertThat(onKafka.get("events")).as("every published event is on Kafka (records lost = 0)").isEqualTo(published);
             assertThat(parked).as("the fuzzer must break things").isPositive();
             assertThat(parsedWithSessions).as("and must also let things through").isPositive();
@@ -150,8 +158,8 @@ class FuzzPipelineIT {
     /**
      * Guards the two poison pages the fuzzer found: a session whose record exceeds Kafka's 1 MiB limit made Kafka
      * refuse the page on every cycle (the window never advanced), and an unreadable body above 1 MiB could not be
-     * parked. Now: the giant session's page is parked (cut to fit, original size in a header), the other session
-     * of the page is published.
+     * parked. Now: the giant session is parked alone (cut to fit, original size in a header) and the other session
+     * of the page is published; the unreadable body is parked whole, cut to fit.
      */
     @Test
     void givenOversizedSessionAndOversizedBody_whenProcessed_thenParkedToFit_andTheOtherSessionPublished() throws Exception {
@@ -171,38 +179,33 @@ class FuzzPipelineIT {
                     e.setProperty(PageFetcher.CYCLE, cycle);
                     e.getIn().setBody(fetchedPage("samples/query-backupjobsession-entities.xml", input));
                 });
-                assertThat(ex.getException()).isNull();
-                assertThat(cycle.isAborted()).as("cycle stopped: Kafka refused something").isFalse();
-                assertThat(cycle.isIncomplete()).as("parked").isTrue();
+                assertThat(ex.getException()).as("cycle stopped: Kafka refused something").isNull();
+                assertThat(cycle.windowKept()).as("only the unreadable body keeps the window").isEqualTo(input == oversizedGarbage);
             }
             var dlq = h.await(h.dlq, rs -> rs.size() >= 2);
             assertThat(dlq).allSatisfy(r -> {
-                assertThat(r.value()).hasSize(dev.vse.pipeline.Failures.MAX_DLQ_BODY_BYTES);
+                assertThat(r.value()).hasSize(DeadLetters.MAX_DLQ_BODY_BYTES);
                 assertThat(PipelineHarness.header(r, "vse.body.truncated")).isEqualTo("true");
                 assertThat(PipelineHarness.header(r, "vse.error")).isNotBlank();
             });
-            assertThat(PipelineHarness.header(dlq.get(0), "vse.body.size")).isEqualTo(Integer.toString(oversizedSession.length));
+            assertThat(Integer.parseInt(PipelineHarness.header(dlq.get(0), "vse.body.size"))).isGreaterThan(1_200_000);
             assertThat(PipelineHarness.header(dlq.get(0), "vse.error")).contains("more than Kafka takes");
+            assertThat(PipelineHarness.header(dlq.get(0), "vse.error.kind")).isEqualTo(DeadLetters.KIND_SESSION);
+            assertThat(PipelineHarness.header(dlq.get(1), "vse.body.size")).isEqualTo(Integer.toString(oversizedGarbage.length));
             // the normal session of that page was published (the sample's second session)
             h.await(h.changes, rs -> rs.stream().anyMatch(r -> r.key().endsWith("1f038a6b-7968-4052-be97-3ed6b7aaf6a3")));
         }
     }
 
-    /** What PageFetcher hands to the route: a parsed page, or the raw bytes of an unreadable one. */
+    /** What PageFetcher hands to the route: a page read session by session, or an unreadable one (raw bytes kept). */
     static FetchedPage fetchedPage(String seedName, byte[] input) {
         String request = "GET http://fuzz/api/" + seedName;
         try {
-            if (seedName.contains("entity")) { // a session re-read by Href (PageFetcher.session)
-                Object root = EmXml.unmarshal(input);
-                if (root instanceof JobSession s) {
-                    return FetchedPage.ok("em01", request, null, List.of(s));
-                }
-                throw new MalformedXmlException("expected a job session but got <" + root.getClass().getSimpleName() + ">", null);
-            }
-            QueryResult q = EmXml.unmarshal(input, QueryResult.class);
-            return FetchedPage.ok("em01", request, input, q.jobSessions());
+            SessionPage p = EmXml.readSessions(input);
+            return FetchedPage.page(request, input, p.sessions(), p.rejected());
         } catch (MalformedXmlException e) {
-            return FetchedPage.unreadable("em01", request, input, e);
+            return FetchedPage.unreadablePage(new EmRequestException(FailureKind.MALFORMED, "em01", request, 200, input,
+                    e.getMessage(), e));
         }
     }
 
