@@ -98,7 +98,7 @@ public final class PageFetcher {
     public FetchedPage session(@ExchangeProperty(CYCLE) Cycle cycle, String href) {
         EmClient client = ems.client(cycle.emId());
         try {
-            JobSession s = withRetries(cycle, () -> client.getSession(href));
+            JobSession s = withRetries(cycle, () -> client.getSession(href)).session();
             return FetchedPage.ok(cycle.emId(), "GET " + href, null, List.of(s));
         } catch (EmRequestException e) {
             if (e.kind() == FailureKind.MALFORMED) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.vse.em.support.FakeEm;
 import dev.vse.em.support.FakeEm.Fault;
 import dev.vse.em.support.LogCapture;
+import dev.vse.em.support.Paging;
 import dev.vse.em.support.Samples;
 import dev.vse.model.BackupJobSession;
 import dev.vse.model.BackupTaskSession;
@@ -185,10 +186,10 @@ class EmClientTest {
     }
 
     @Test
-    void givenMoreThanThousandSessions_whenQueryAll_thenEveryPageOnceAndEveryUid() {
+    void givenMoreThanThousandSessions_whenPagedThrough_thenEveryPageOnceAndEveryUid() {
         List<String> uids = em.generateSessions(1234);
 
-        List<JobSession> all = client.queryAll(backupSessions().withPageSize(100));
+        List<JobSession> all = Paging.allSessions(client, backupSessions().withPageSize(100));
 
         assertThat(all).extracting(JobSession::getUid).containsExactlyElementsOf(uids);
         assertThat(em.queries()).extracting(q -> q.query().get("page"))
@@ -225,10 +226,10 @@ class EmClientTest {
         em.generateSessions(3);
         BackupJobSession wanted = em.sessions().get(1);
 
-        JobSession s = client.getSession(wanted.getHref().replace("?format=Entity", ""));
+        SessionResponse r = client.getSession(wanted.getHref().replace("?format=Entity", ""));
 
-        assertThat(s).isInstanceOf(BackupJobSession.class);
-        assertThat(s.getUid()).isEqualTo(wanted.getUid());
+        assertThat(r.session()).isInstanceOf(BackupJobSession.class);
+        assertThat(r.session().getUid()).isEqualTo(wanted.getUid());
         assertThat(em.requests().get(em.requests().size() - 1).query()).containsEntry("format", "Entity");
     }
 
@@ -236,9 +237,36 @@ class EmClientTest {
     void givenReplicaSessionHrefOfAnotherHostName_whenGetSession_thenRebasedOntoConfiguredEm() {
         em.serve("/api/replicaSessions/abc", Samples.bytes("replicaSession-entity.xml"));
 
-        JobSession s = client.getSession("https://enterpriseem02.tech.local:9398/api/replicaSessions/abc?format=Entity");
+        JobSession s = client.getSession("https://enterpriseem02.tech.local:9398/api/replicaSessions/abc?format=Entity")
+                .session();
 
         assertThat(s).isInstanceOf(ReplicaJobSession.class);
+    }
+
+    @Test
+    void givenSessionHref_whenGetSession_thenRawBytesOfTheAnswerKeptForDeadLettering() {
+        byte[] sample = Samples.bytes("replicaSession-entity.xml");
+        em.serve("/api/replicaSessions/abc", sample);
+
+        SessionResponse r = client.getSession(em.baseUrl() + "/replicaSessions/abc");
+
+        assertThat(r.response().body()).isEqualTo(sample);
+        assertThat(r.response().status()).isEqualTo(200);
+        assertThat(r.response().request()).isEqualTo("GET " + em.baseUrl() + "/replicaSessions/abc?format=Entity");
+        assertThat(r.session().getUid()).isNotBlank();
+    }
+
+    @Test
+    void givenXmlThatIsNoJobSession_whenGetSession_thenMalformedWithTheBody() {
+        byte[] notASession = Samples.bytes("backupTaskSession-entity.xml");
+        em.serve("/api/backupSessions/odd", notASession);
+
+        EmRequestException e = catchThrowableOfType(EmRequestException.class,
+                () -> client.getSession(em.baseUrl() + "/backupSessions/odd"));
+
+        assertThat(e.kind()).isEqualTo(FailureKind.MALFORMED);
+        assertThat(e.body()).isEqualTo(notASession);
+        assertThat(e.getMessage()).contains("expected a job session");
     }
 
     @Test
@@ -386,12 +414,13 @@ class EmClientTest {
     }
 
     @Test
-    void givenEmptyPageBeforePagesCount_whenQueryAll_thenStops() {
+    void givenNoSessions_whenQueryPage_thenEmptyFirstPageWithOnePage() {
         em.generateSessions(0);
 
-        List<JobSession> all = client.queryAll(backupSessions());
+        QueryPage page = client.queryPage(backupSessions(), 1);
 
-        assertThat(all).isEmpty();
+        assertThat(page.sessions()).isEmpty();
+        assertThat(page.pagesCount()).isEqualTo(1);
         assertThat(em.queries()).hasSize(1);
     }
 
