@@ -20,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -433,5 +434,35 @@ class EmClientTest {
         assertThat(r.contentType()).startsWith("application/xml");
         assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("QueryResult");
         assertThat(r.request()).startsWith("GET " + em.baseUrl() + "/query?");
+    }
+
+    @Test
+    void givenEmAnswering_whenAnyRequest_thenDateHeaderParsedAndSkewNearZero() {
+        // the JDK server behind FakeEm stamps Date with this host's time: skew is the 1 s truncation plus latency
+        EmResponse r = client.get("query", Map.of("type", "BackupJobSession"));
+
+        assertThat(r.date()).isNotNull().isBetween(Instant.now().minusSeconds(5), Instant.now());
+        assertThat(client.clockSkew()).hasValueSatisfying(d -> assertThat(d.abs()).isLessThan(Duration.ofSeconds(5)));
+        assertThat(logs.all()).doesNotContain("its clock is");
+    }
+
+    @Test
+    void givenLocalClockTenMinutesAhead_whenRequests_thenSkewMinusTenMinutesAndOneWarn() {
+        Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(10));
+        try (EmClient skewed = new EmClient(camel, EmServerConfig.builder("em-skew", em.baseUrl())
+                .credentials(FakeEm.USER, PASSWORD).build(), ahead)) {
+            skewed.apiRoot();
+            skewed.queryPage(backupSessions(), 1);
+
+            assertThat(skewed.clockSkew()).hasValueSatisfying(d ->
+                    assertThat(d).isBetween(Duration.ofMinutes(-10).minusSeconds(5), Duration.ofMinutes(-10).plusSeconds(1)));
+            assertThat(logs.lines()).filteredOn(l -> l.contains("its clock is")).singleElement().satisfies(l ->
+                    assertThat(l).startsWith("WARN EM em-skew: its clock is 10m ").contains("behind this host (Date header)"));
+        }
+    }
+
+    @Test
+    void givenNoResponseYet_whenClockSkew_thenEmpty() {
+        assertThat(client.clockSkew()).isEmpty();
     }
 }
