@@ -167,4 +167,17 @@ class EmClientAgainstSimulatorTest {
             assertThat(trusting.logonSession().getSessionId()).isNotBlank();
         }
     }
+
+    @Test
+    void givenSimulatorClockTenMinutesBehind_whenRequesting_thenClockSkewAboutMinusTenMinutes() throws Exception {
+        simulator(SimulatorOptions.defaults().withClockOffset(Duration.ofMinutes(-10)));
+        try (EmClient c = client(EmServerConfig.builder("em01", sim.baseUrl()))) {
+            assertThat(c.clockSkew()).isEmpty();
+
+            c.apiRoot();
+
+            assertThat(c.clockSkew()).hasValueSatisfying(skew -> assertThat(skew)
+                    .isBetween(Duration.ofMinutes(-10).minusSeconds(3), Duration.ofMinutes(-10).plusSeconds(1)));
+        }
+    }
 }
