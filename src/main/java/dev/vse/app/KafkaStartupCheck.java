@@ -1,6 +1,7 @@
 package dev.vse.app;
 
 import dev.vse.util.Durations;
+import dev.vse.util.OneLine;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -77,13 +78,7 @@ public final class KafkaStartupCheck {
     }
 
     private static String reason(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root && root.getMessage() == null) {
-            root = root.getCause();
-        }
-        String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        m = m.replaceAll("\\s+", " ").trim();
-        return m.length() > 300 ? m.substring(0, 300) + "..." : m;
+        return OneLine.message(t);
     }
 
     /** The brokers did not answer within the startup timeout. */

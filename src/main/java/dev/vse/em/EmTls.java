@@ -1,5 +1,6 @@
 package dev.vse.em;
 
+import dev.vse.util.OneLine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -130,10 +131,9 @@ public final class EmTls {
         }
     }
 
-    /** One line, also for the JDK's message-less keystore exceptions. */
+    /** One line, also for the JDK's message-less keystore exceptions (their cause has the message). */
     private static String reason(Exception e) {
-        Throwable t = e.getMessage() == null && e.getCause() != null ? e.getCause() : e;
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().replaceAll("\\s+", " ").trim();
+        return OneLine.message(e);
     }
 
     /** Accepts any server certificate; only behind {@code insecureTrustAll=true}. */

@@ -1,6 +1,7 @@
 package dev.vse.em;
 
 import dev.vse.model.MalformedXmlException;
+import dev.vse.util.OneLine;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -103,11 +104,8 @@ public final class FailureClassifier {
         return t;
     }
 
+    /** e.g. {@code SocketTimeoutException: Read timed out}: the class says what kind of failure it was. */
     private static String oneLine(Throwable t) {
-        String m = t.getMessage() == null ? "" : ": " + t.getMessage().replaceAll("\\s+", " ").trim();
-        if (m.length() > 300) {
-            m = m.substring(0, 300) + "...";
-        }
-        return t.getClass().getSimpleName() + m;
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + OneLine.of(t.getMessage()));
     }
 }

@@ -41,6 +41,7 @@ public final class EmSimulator implements AutoCloseable {
     private static final Duration COLLECTION_RETENTION = Duration.ofDays(30);
 
     private final SimulatorOptions options;
+    private final SimClock clock;
     private final HttpServer server;
     private final ExecutorService executor;
     private final SessionEstate estate = new SessionEstate();
@@ -55,7 +56,8 @@ public final class EmSimulator implements AutoCloseable {
 
     private EmSimulator(SimulatorOptions o) throws IOException {
         this.options = o;
-        Instant start = o.clock.now();
+        this.clock = o.effectiveClock();
+        Instant start = clock.now();
         EstateDriver driver = null;
         if (o.scenario != null) {
             driver = Scenario.load(o.scenario, start);
@@ -64,7 +66,7 @@ public final class EmSimulator implements AutoCloseable {
         }
         this.faults = new FaultPlan(o.faults);
         this.tokens = new TokenStore(o.tokenIdleTimeout);
-        this.collector = new Collector(estate, driver, o.clock, start, o.collectionLag);
+        this.collector = new Collector(estate, driver, clock, start, o.collectionLag);
         this.collector.current();
         this.queries = new QueryService(o.defaultPageSize);
         InetSocketAddress address = new InetSocketAddress(o.bindHost, o.port);
@@ -90,8 +92,9 @@ public final class EmSimulator implements AutoCloseable {
     /** Starts a simulator; the estate is generated or scripted per the options. */
     public static EmSimulator start(SimulatorOptions options) throws IOException {
         EmSimulator sim = new EmSimulator(options);
-        LOG.info("EM simulator at {} (user '{}'; {}; collection lag {}; faults {})", sim.baseUrl(), options.user,
-                sim.estate.summary(), Durations.format(options.collectionLag), options.faults);
+        LOG.info("EM simulator at {} (user '{}'; {}; collection lag {}; faults {}{})", sim.baseUrl(), options.user,
+                sim.estate.summary(), Durations.format(options.collectionLag), options.faults,
+                options.clockOffset.isZero() ? "" : "; clock offset " + Durations.format(options.clockOffset));
         return sim;
     }
 
@@ -151,6 +154,9 @@ public final class EmSimulator implements AutoCloseable {
         requestCount.incrementAndGet();
         requestsByPath.computeIfAbsent(ex.getRequestURI().getRawPath().toLowerCase(Locale.ROOT), k -> new AtomicLong())
                 .incrementAndGet();
+        if (!options.onWallClock()) {
+            DateHeader.pin(ex, clock); // every answer carries the simulator's time, errors and 204 included
+        }
         try (InputStream in = ex.getRequestBody()) {
             in.readAllBytes();
         }
@@ -263,7 +269,7 @@ public final class EmSimulator implements AutoCloseable {
     }
 
     private Instant retentionStart() {
-        return options.clock.now().minus(COLLECTION_RETENTION);
+        return clock.now().minus(COLLECTION_RETENTION);
     }
 
     // ------------------------------------------------------------------ logon
@@ -280,7 +286,7 @@ public final class EmSimulator implements AutoCloseable {
             throw new EmError(401, auth == null ? "Authorization header expected but not found."
                     : "The user name or password is incorrect.");
         }
-        TokenStore.Logon l = tokens.issue(user, options.clock.now());
+        TokenStore.Logon l = tokens.issue(user, clock.now());
         ex.getResponseHeaders().add(TOKEN, l.token);
         ex.getResponseHeaders().add("Set-Cookie", TOKEN + "=" + l.token + "; Path=/api;");
         send(ex, 201, EmXml.marshal(new Representations(base).logonSession(l.sessionId, l.user)), FaultPlan.Kind.NONE);
@@ -311,7 +317,7 @@ public final class EmSimulator implements AutoCloseable {
         if (token == null) {
             token = ex.getRequestHeaders().getFirst(TOKEN);
         }
-        Optional<TokenStore.Logon> l = tokens.use(token, options.clock.now());
+        Optional<TokenStore.Logon> l = tokens.use(token, clock.now());
         if (l.isEmpty()) {
             ex.getResponseHeaders().add("WWW-Authenticate", "Basic Realm=RestSvc");
             throw new EmError(401, token == null ? "Authorization header expected but not found."
@@ -339,7 +345,7 @@ public final class EmSimulator implements AutoCloseable {
         Representations rep = new Representations(base);
         if (low.length == 1) {
             requireMethod(method, "GET");
-            LogonSessions list = new LogonSessions(tokens.active(options.clock.now()).stream()
+            LogonSessions list = new LogonSessions(tokens.active(clock.now()).stream()
                     .map(l -> rep.logonSession(l.sessionId, l.user)).toList());
             send(ex, 200, EmXml.marshal(list), FaultPlan.Kind.NONE);
             return;

@@ -1,8 +1,9 @@
 package dev.vse.simulator;
 
+import java.time.Duration;
 import java.time.Instant;
 
-/** The simulator's notion of "now": drives timelines, generated runs, collection lag and token idle expiry. */
+/** The simulator's notion of "now": drives timelines, generated runs, collection lag, token idle expiry and Date. */
 @FunctionalInterface
 public interface SimClock {
     Instant now();
@@ -10,5 +11,10 @@ public interface SimClock {
     /** Wall-clock time. */
     static SimClock system() {
         return Instant::now;
+    }
+
+    /** {@code base} shifted by {@code offset} (negative: behind it), e.g. an EM whose clock is 10 minutes late. */
+    static SimClock offset(SimClock base, Duration offset) {
+        return offset.isZero() ? base : () -> base.now().plus(offset);
     }
 }

@@ -30,6 +30,8 @@ public final class SimulatorCli {
             "  --token-idle D             token idle timeout (default 15m)",
             "  --collection-lag D         changes become visible in batches every D (default 0 = live)",
             "  --page-size N              query page size when pageSize is absent (default 100)",
+            "  --clock-offset D           shift the simulator's clock by D, may be negative (-10m = an EM 10 minutes",
+            "                             behind): timelines, sessions, lag, token expiry and the Date header (default 0)",
             "  --tls-keystore FILE        serve HTTPS with this PKCS12 keystore",
             "  --tls-keystore-password P  its password (also used for the key)",
             "  --fault-500-rate R         share of data requests answered 500 <Error>",
@@ -42,7 +44,7 @@ public final class SimulatorCli {
             "  --fault-bom                start every body with a UTF-8 BOM",
             "  --fault-expire-after-pages N  a token expires after N query pages",
             "  --help                     this text",
-            "Durations: 500ms, 30s, 15m, 2h, 1d or ISO-8601 (PT15M).");
+            "Durations: 500ms, 30s, 15m, 2h, 1d or ISO-8601 (PT15M); a leading - makes them negative.");
 
     private SimulatorCli() { }
 
@@ -134,6 +136,7 @@ public final class SimulatorCli {
                 case "--token-idle": o = o.withTokenIdleTimeout(duration(name, value)); break;
                 case "--collection-lag": o = o.withCollectionLag(duration(name, value)); break;
                 case "--page-size": o = o.withDefaultPageSize(integer(name, value)); break;
+                case "--clock-offset": o = o.withClockOffset(duration(name, value)); break;
                 case "--tls-keystore": keystore = Path.of(value); break;
                 case "--tls-keystore-password": keystorePassword = value; break;
                 case "--fault-500-rate": f = f.withError500Rate(rate(name, value)); break;

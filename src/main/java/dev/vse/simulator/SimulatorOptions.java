@@ -19,7 +19,9 @@ public final class SimulatorOptions {
     KeyStore keyStore;
     char[] keyPassword;
     FaultOptions faults = FaultOptions.none();
-    SimClock clock = SimClock.system();
+    private static final SimClock WALL = SimClock.system();
+    SimClock clock = WALL;
+    Duration clockOffset = Duration.ZERO;
 
     private SimulatorOptions() { }
 
@@ -43,6 +45,7 @@ public final class SimulatorOptions {
         c.keyPassword = keyPassword;
         c.faults = faults;
         c.clock = clock;
+        c.clockOffset = clockOffset;
         return c;
     }
 
@@ -82,6 +85,11 @@ public final class SimulatorOptions {
     public SimulatorOptions withFaults(FaultOptions f) { SimulatorOptions c = copy(); c.faults = Objects.requireNonNull(f); return c; }
     /** The clock that drives timelines, lag and token expiry (tests pass a {@link ManualClock}). */
     public SimulatorOptions withClock(SimClock clk) { SimulatorOptions c = copy(); c.clock = Objects.requireNonNull(clk); return c; }
+    /**
+     * Shifts the simulator's whole notion of now by {@code d} (negative: an EM whose clock is behind): timelines,
+     * generated sessions, collection lag, token expiry and the {@code Date} header. Applies on top of {@link #withClock}.
+     */
+    public SimulatorOptions withClockOffset(Duration d) { SimulatorOptions c = copy(); c.clockOffset = Objects.requireNonNull(d); return c; }
 
     public int port() { return port; }
     public String bindHost() { return bindHost; }
@@ -93,6 +101,13 @@ public final class SimulatorOptions {
     public Path scenario() { return scenario; }
     public FaultOptions faults() { return faults; }
     public boolean tls() { return keyStore != null; }
+    public Duration clockOffset() { return clockOffset; }
+
+    /** The clock the simulator runs on: {@link #withClock}'s, shifted by {@link #withClockOffset}. */
+    SimClock effectiveClock() { return SimClock.offset(clock, clockOffset); }
+
+    /** True when the simulator runs on this host's wall clock, unshifted: then the JDK's own Date is right. */
+    boolean onWallClock() { return clock == WALL && clockOffset.isZero(); }
 
     private static Duration positive(Duration d, String what) {
         if (d.isZero() || d.isNegative()) {

@@ -3,6 +3,7 @@ package dev.vse.em;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.vse.em.support.Paging;
 import dev.vse.em.support.SelfSignedCert;
 import dev.vse.model.JobSession;
 import dev.vse.simulator.EmSimulator;
@@ -76,11 +77,11 @@ class EmClientAgainstSimulatorTest {
         sim.estate().put(session(1));
         try (EmClient c = client(EmServerConfig.builder("em01", sim.baseUrl()))) {
             SessionQuery q = SessionQuery.of(SessionQuery.Type.BackupJobSession).withPageSize(10);
-            assertThat(c.queryAll(q)).hasSize(1);
+            assertThat(Paging.allSessions(c, q)).hasSize(1);
             String first = c.logonSession().getSessionId();
             for (int round = 0; round < 3; round++) {
                 sim.expireAllTokens();
-                assertThat(c.queryAll(q)).hasSize(1);
+                assertThat(Paging.allSessions(c, q)).hasSize(1);
             }
             assertThat(c.logonSession().getSessionId()).isNotEqualTo(first);
         }
@@ -92,9 +93,9 @@ class EmClientAgainstSimulatorTest {
         sim.estate().put(session(1));
         try (EmClient c = client(EmServerConfig.builder("em01", sim.baseUrl()))) {
             SessionQuery q = SessionQuery.of(SessionQuery.Type.BackupJobSession);
-            assertThat(c.queryAll(q)).hasSize(1);
+            assertThat(Paging.allSessions(c, q)).hasSize(1);
             Thread.sleep(600); // the idle expiry itself is the subject here
-            assertThat(c.queryAll(q)).hasSize(1);
+            assertThat(Paging.allSessions(c, q)).hasSize(1);
         }
     }
 
@@ -106,7 +107,7 @@ class EmClientAgainstSimulatorTest {
         }
         try (EmClient c = client(EmServerConfig.builder("em01", sim.baseUrl()))) {
             long before = sim.requestCount();
-            List<JobSession> all = c.queryAll(SessionQuery.of(SessionQuery.Type.BackupJobSession)
+            List<JobSession> all = Paging.allSessions(c, SessionQuery.of(SessionQuery.Type.BackupJobSession)
                     .withSortAsc("CreationTime").withPageSize(100));
             Set<String> uids = new HashSet<>();
             all.forEach(s -> uids.add(s.getUid()));
@@ -164,6 +165,19 @@ class EmClientAgainstSimulatorTest {
         try (EmClient trusting = client(EmServerConfig.builder("em02", url).caPem(cert.writePem(dir.resolve("ca.pem"))))) {
             trusting.logon();
             assertThat(trusting.logonSession().getSessionId()).isNotBlank();
+        }
+    }
+
+    @Test
+    void givenSimulatorClockTenMinutesBehind_whenRequesting_thenClockSkewAboutMinusTenMinutes() throws Exception {
+        simulator(SimulatorOptions.defaults().withClockOffset(Duration.ofMinutes(-10)));
+        try (EmClient c = client(EmServerConfig.builder("em01", sim.baseUrl()))) {
+            assertThat(c.clockSkew()).isEmpty();
+
+            c.apiRoot();
+
+            assertThat(c.clockSkew()).hasValueSatisfying(skew -> assertThat(skew)
+                    .isBetween(Duration.ofMinutes(-10).minusSeconds(3), Duration.ofMinutes(-10).plusSeconds(1)));
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.vse.em.support.FakeEm;
 import dev.vse.em.support.FakeEm.Fault;
 import dev.vse.em.support.LogCapture;
+import dev.vse.em.support.Paging;
 import dev.vse.em.support.Samples;
 import dev.vse.model.BackupJobSession;
 import dev.vse.model.BackupTaskSession;
@@ -19,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -185,10 +187,10 @@ class EmClientTest {
     }
 
     @Test
-    void givenMoreThanThousandSessions_whenQueryAll_thenEveryPageOnceAndEveryUid() {
+    void givenMoreThanThousandSessions_whenPagedThrough_thenEveryPageOnceAndEveryUid() {
         List<String> uids = em.generateSessions(1234);
 
-        List<JobSession> all = client.queryAll(backupSessions().withPageSize(100));
+        List<JobSession> all = Paging.allSessions(client, backupSessions().withPageSize(100));
 
         assertThat(all).extracting(JobSession::getUid).containsExactlyElementsOf(uids);
         assertThat(em.queries()).extracting(q -> q.query().get("page"))
@@ -225,10 +227,10 @@ class EmClientTest {
         em.generateSessions(3);
         BackupJobSession wanted = em.sessions().get(1);
 
-        JobSession s = client.getSession(wanted.getHref().replace("?format=Entity", ""));
+        SessionResponse r = client.getSession(wanted.getHref().replace("?format=Entity", ""));
 
-        assertThat(s).isInstanceOf(BackupJobSession.class);
-        assertThat(s.getUid()).isEqualTo(wanted.getUid());
+        assertThat(r.session()).isInstanceOf(BackupJobSession.class);
+        assertThat(r.session().getUid()).isEqualTo(wanted.getUid());
         assertThat(em.requests().get(em.requests().size() - 1).query()).containsEntry("format", "Entity");
     }
 
@@ -236,9 +238,36 @@ class EmClientTest {
     void givenReplicaSessionHrefOfAnotherHostName_whenGetSession_thenRebasedOntoConfiguredEm() {
         em.serve("/api/replicaSessions/abc", Samples.bytes("replicaSession-entity.xml"));
 
-        JobSession s = client.getSession("https://enterpriseem02.tech.local:9398/api/replicaSessions/abc?format=Entity");
+        JobSession s = client.getSession("https://enterpriseem02.tech.local:9398/api/replicaSessions/abc?format=Entity")
+                .session();
 
         assertThat(s).isInstanceOf(ReplicaJobSession.class);
+    }
+
+    @Test
+    void givenSessionHref_whenGetSession_thenRawBytesOfTheAnswerKeptForDeadLettering() {
+        byte[] sample = Samples.bytes("replicaSession-entity.xml");
+        em.serve("/api/replicaSessions/abc", sample);
+
+        SessionResponse r = client.getSession(em.baseUrl() + "/replicaSessions/abc");
+
+        assertThat(r.response().body()).isEqualTo(sample);
+        assertThat(r.response().status()).isEqualTo(200);
+        assertThat(r.response().request()).isEqualTo("GET " + em.baseUrl() + "/replicaSessions/abc?format=Entity");
+        assertThat(r.session().getUid()).isNotBlank();
+    }
+
+    @Test
+    void givenXmlThatIsNoJobSession_whenGetSession_thenMalformedWithTheBody() {
+        byte[] notASession = Samples.bytes("backupTaskSession-entity.xml");
+        em.serve("/api/backupSessions/odd", notASession);
+
+        EmRequestException e = catchThrowableOfType(EmRequestException.class,
+                () -> client.getSession(em.baseUrl() + "/backupSessions/odd"));
+
+        assertThat(e.kind()).isEqualTo(FailureKind.MALFORMED);
+        assertThat(e.body()).isEqualTo(notASession);
+        assertThat(e.getMessage()).contains("expected a job session");
     }
 
     @Test
@@ -386,12 +415,13 @@ class EmClientTest {
     }
 
     @Test
-    void givenEmptyPageBeforePagesCount_whenQueryAll_thenStops() {
+    void givenNoSessions_whenQueryPage_thenEmptyFirstPageWithOnePage() {
         em.generateSessions(0);
 
-        List<JobSession> all = client.queryAll(backupSessions());
+        QueryPage page = client.queryPage(backupSessions(), 1);
 
-        assertThat(all).isEmpty();
+        assertThat(page.sessions()).isEmpty();
+        assertThat(page.pagesCount()).isEqualTo(1);
         assertThat(em.queries()).hasSize(1);
     }
 
@@ -404,5 +434,35 @@ class EmClientTest {
         assertThat(r.contentType()).startsWith("application/xml");
         assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("QueryResult");
         assertThat(r.request()).startsWith("GET " + em.baseUrl() + "/query?");
+    }
+
+    @Test
+    void givenEmAnswering_whenAnyRequest_thenDateHeaderParsedAndSkewNearZero() {
+        // the JDK server behind FakeEm stamps Date with this host's time: skew is the 1 s truncation plus latency
+        EmResponse r = client.get("query", Map.of("type", "BackupJobSession"));
+
+        assertThat(r.date()).isNotNull().isBetween(Instant.now().minusSeconds(5), Instant.now());
+        assertThat(client.clockSkew()).hasValueSatisfying(d -> assertThat(d.abs()).isLessThan(Duration.ofSeconds(5)));
+        assertThat(logs.all()).doesNotContain("its clock is");
+    }
+
+    @Test
+    void givenLocalClockTenMinutesAhead_whenRequests_thenSkewMinusTenMinutesAndOneWarn() {
+        Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(10));
+        try (EmClient skewed = new EmClient(camel, EmServerConfig.builder("em-skew", em.baseUrl())
+                .credentials(FakeEm.USER, PASSWORD).build(), ahead)) {
+            skewed.apiRoot();
+            skewed.queryPage(backupSessions(), 1);
+
+            assertThat(skewed.clockSkew()).hasValueSatisfying(d ->
+                    assertThat(d).isBetween(Duration.ofMinutes(-10).minusSeconds(5), Duration.ofMinutes(-10).plusSeconds(1)));
+            assertThat(logs.lines()).filteredOn(l -> l.contains("its clock is")).singleElement().satisfies(l ->
+                    assertThat(l).startsWith("WARN EM em-skew: its clock is 10m ").contains("behind this host (Date header)"));
+        }
+    }
+
+    @Test
+    void givenNoResponseYet_whenClockSkew_thenEmpty() {
+        assertThat(client.clockSkew()).isEmpty();
     }
 }

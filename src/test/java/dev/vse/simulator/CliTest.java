@@ -30,7 +30,7 @@ class CliTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--port", "--bind", "--user", "--password", "--scenario", "--jobs",
                 "--seed", "--failure-rate", "--warning-rate", "--period", "--history", "--token-idle", "--collection-lag", "--page-size",
                 "--tls-keystore", "--tls-keystore-password", "--fault-500-rate", "--fault-503-rate", "--fault-delay-rate", "--fault-delay",
-                "--fault-reset-rate", "--fault-malformed-rate", "--fault-truncated-rate", "--fault-bom", "--fault-expire-after-pages");
+                "--fault-reset-rate", "--fault-malformed-rate", "--fault-truncated-rate", "--fault-bom", "--fault-expire-after-pages", "--clock-offset");
     }
 
     @Test
@@ -92,5 +92,19 @@ class CliTest {
             SimHttp http = new SimHttp(sim, HttpClient.newBuilder().sslContext(ctx).build()).logon();
             assertThat(http.get("/query?type=BackupJobSession").statusCode()).isEqualTo(200);
         }
+    }
+
+    @Test
+    void givenNegativeClockOffset_whenParsing_thenSimulatorClockShiftedBack() {
+        assertThat(SimulatorCli.parse(new String[] {"--clock-offset", "-10m"}).clockOffset()).isEqualTo(Duration.ofMinutes(-10));
+        assertThat(SimulatorCli.parse(new String[] {"--clock-offset=90s"}).clockOffset()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(SimulatorCli.parse(new String[] {"--clock-offset", "-PT1H"}).clockOffset()).isEqualTo(Duration.ofHours(-1));
+        assertThat(SimulatorCli.parse(new String[0]).clockOffset()).isZero();
+    }
+
+    @Test
+    void givenUnparseableClockOffset_whenRunning_thenExitTwo() {
+        assertThat(run("--clock-offset", "ten minutes")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--clock-offset");
     }
 }
