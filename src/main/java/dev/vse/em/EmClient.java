@@ -3,9 +3,9 @@ package dev.vse.em;
 import dev.vse.model.BackupTaskSession;
 import dev.vse.model.BackupTaskSessions;
 import dev.vse.model.EnterpriseManager;
+import dev.vse.model.EmXml;
 import dev.vse.model.JobSession;
 import dev.vse.model.LogonSession;
-import dev.vse.model.QueryResult;
 import dev.vse.model.SupportedVersion;
 import java.time.Clock;
 import java.time.Duration;
@@ -130,7 +130,7 @@ public final class EmClient implements AutoCloseable {
         params.put("pageSize", Integer.toString(q.pageSize() > 0 ? q.pageSize() : config.pageSize()));
         params.put("page", Integer.toString(page));
         EmResponse response = get("query", params);
-        return new QueryPage(page, response, http.parse(response, QueryResult.class));
+        return new QueryPage(page, response, http.read(response, EmXml::readSessions));
     }
 
     /**

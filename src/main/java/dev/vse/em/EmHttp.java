@@ -164,9 +164,17 @@ final class EmHttp implements AutoCloseable {
      * @throws EmRequestException {@link FailureKind#MALFORMED}, carrying the raw body
      */
     <T> T parse(EmResponse response, Class<T> type) {
+        return read(response, body -> type == Object.class ? type.cast(EmXml.unmarshal(body)) : EmXml.unmarshal(body, type));
+    }
+
+    /**
+     * The body through {@code reader} (an {@link EmXml} method).
+     *
+     * @throws EmRequestException {@link FailureKind#MALFORMED}, carrying the raw body
+     */
+    <T> T read(EmResponse response, java.util.function.Function<byte[], T> reader) {
         try {
-            return type == Object.class ? type.cast(EmXml.unmarshal(response.body()))
-                    : EmXml.unmarshal(response.body(), type);
+            return reader.apply(response.body());
         } catch (MalformedXmlException e) {
             EmRequestException failure = new EmRequestException(FailureKind.MALFORMED, config.id(), response.request(),
                     response.status(), response.body(), e.getMessage(), e);

@@ -232,7 +232,7 @@ abstract class PipelineScenarios {
 
     @Test
     void givenRoutesDir_whenStarted_thenTheRoutesComeFromThatFolder(@TempDir Path routes) throws Exception {
-        for (String f : List.of("error-handling.yaml", "poll.yaml", "process-page.yaml", "publish.yaml")) {
+        for (String f : List.of("errors.yaml", "poll.yaml", "process-page.yaml", "publish.yaml")) {
             java.nio.file.Files.copy(Path.of("routes", f), routes.resolve(f));
         }
         java.nio.file.Files.writeString(routes.resolve("audit.yaml"), String.join("\n",
