@@ -5,6 +5,7 @@ import dev.vse.model.BackupTaskSessions;
 import dev.vse.model.EnterpriseManager;
 import dev.vse.model.EmXml;
 import dev.vse.model.JobSession;
+import dev.vse.model.SessionPage;
 import dev.vse.model.LogonSession;
 import dev.vse.model.SupportedVersion;
 import java.time.Clock;
@@ -140,12 +141,14 @@ public final class EmClient implements AutoCloseable {
      */
     public SessionResponse getSession(String href) {
         EmResponse response = get(EmUrls.withoutParam(href, "format"), Map.of("format", "Entity"));
-        Object root = http.parse(response, Object.class);
-        if (root instanceof JobSession session) {
-            return new SessionResponse(response, session);
+        SessionPage read = http.read(response, EmXml::readSessions);
+        if (read.sessions().size() == 1) {
+            return new SessionResponse(response, read.sessions().get(0));
         }
+        String why = read.rejected().isEmpty() ? "expected a job session entity but the answer holds "
+                + read.sessions().size() + " sessions" : read.rejected().get(0).reason();
         throw new EmRequestException(FailureKind.MALFORMED, config.id(), response.request(), response.status(),
-                response.body(), "expected a job session but got <" + root.getClass().getSimpleName() + ">", null);
+                response.body(), why, null);
     }
 
     /** The task (per-VM) sessions of a backup job session: {@code {href}/taskSessions?format=Entity}. */

@@ -67,6 +67,8 @@ public final class ChangeStage {
             parked.add(new ParkedSession(cycle.emId(), page.request(), r.uid(), r.fragment(), r.reason()));
         }
         for (JobSession s : page.sessions()) {
+            // the reader refused sessions without UID, State or CreationTimeUTC already; what the detector refuses
+            // here (a record too large for Kafka) is parked as the session was read
             try {
                 Detection d = detector.detect(cycle.emId(), cycle.em().server().baseUrl(), s,
                         s.getUid() == null ? java.util.Optional.empty() : store.get(cycle.emId(), s.getUid()),
@@ -82,7 +84,7 @@ public final class ChangeStage {
                 if (s.getUid() != null) {
                     cycle.seen().add(s.getUid());
                 }
-                parked.add(new ParkedSession(cycle.emId(), page.request(), s.getUid(), ownXml(page, s), e.getMessage()));
+                parked.add(new ParkedSession(cycle.emId(), page.request(), s.getUid(), EmXml.marshal(s), e.getMessage()));
             }
         }
         return new DetectedPage(cycle, page.request(), events, records, pending, parked);
@@ -126,11 +128,6 @@ public final class ChangeStage {
             built.add(m);
         }
         return built;
-    }
-
-    /** A re-read answer holds one session: its bytes as received; on a query page, the session as read. */
-    private static byte[] ownXml(FetchedPage page, JobSession s) {
-        return page.sessions().size() == 1 && page.raw() != null ? page.raw() : EmXml.marshal(s);
     }
 
     private static String abbreviate(String s) {

@@ -49,18 +49,15 @@ public final class DeadLetters {
     }
 
     /**
-     * Body in: an unreadable {@link FetchedPage}; out: its DLQ record. A page of the query window keeps the
-     * window, so the same response is asked for again next cycle; a re-read is asked for again anyway.
+     * Body in: an unreadable {@link FetchedPage} of the query window; out: its DLQ record. The cycle keeps its
+     * window, so the same response is asked for again next cycle.
      */
     public void page(Exchange exchange) {
         Cycle cycle = exchange.getProperty(PageFetcher.CYCLE, Cycle.class);
         FetchedPage page = exchange.getMessage().getBody(FetchedPage.class);
-        if (page.ofWindow()) {
-            cycle.keepWindow();
-        }
+        cycle.keepWindow();
         String error = OneLine.of(page.failure().getMessage(), 500);
-        LOG.warn("{} -> response parked in {}{}", error, dlqTopic,
-                page.ofWindow() ? "; the window is read again next cycle" : "");
+        LOG.warn("{} -> response parked in {}; the window is read again next cycle", error, dlqTopic);
         record(exchange.getMessage(), cycle.emId(), page.request(), error, page.failure().kind().name(), page.raw());
     }
 

@@ -14,33 +14,23 @@ import java.util.List;
  * @param sessions readable sessions, in document order
  * @param rejected session elements that could not be read, each parked alone
  * @param failure  set when the response as a whole is unreadable; it is then parked whole
- * @param ofWindow a page of the cycle's query window (not a re-read by Href): parked whole, it keeps the window
  */
 public record FetchedPage(String request, byte[] raw, List<JobSession> sessions, List<RejectedSession> rejected,
-                          EmRequestException failure, boolean ofWindow) {
+                          EmRequestException failure) {
 
     /** A page of the query window that could be read. */
     public static FetchedPage page(String request, byte[] raw, List<JobSession> sessions, List<RejectedSession> rejected) {
-        return new FetchedPage(request, raw, sessions, rejected, null, true);
+        return new FetchedPage(request, raw, sessions, rejected, null);
     }
 
     /** A page of the query window unreadable as a whole. */
     public static FetchedPage unreadablePage(EmRequestException failure) {
-        return new FetchedPage(failure.request(), failure.body(), List.of(), List.of(), failure, true);
+        return new FetchedPage(failure.request(), failure.body(), List.of(), List.of(), failure);
     }
 
-    /** A tracked session re-read by its Href: its readable answer, or (failure set) its unreadable one. */
-    public static FetchedPage reread(String request, byte[] raw, JobSession session) {
-        return new FetchedPage(request, raw, List.of(session), List.of(), null, false);
-    }
-
-    public static FetchedPage unreadableReread(EmRequestException failure) {
-        return new FetchedPage(failure.request(), failure.body(), List.of(), List.of(), failure, false);
-    }
-
-    /** Nothing to do: a tracked session EM no longer has. */
-    public static FetchedPage empty(String request) {
-        return new FetchedPage(request, null, List.of(), List.of(), null, false);
+    /** Tracked sessions re-read by their Href, as one page: no raw body of its own (each answer was one session). */
+    public static FetchedPage rereads(String request, List<JobSession> sessions, List<RejectedSession> rejected) {
+        return new FetchedPage(request, null, sessions, rejected, null);
     }
 
     public boolean readable() {

@@ -8,6 +8,9 @@ import dev.vse.em.EmRetry;
 import dev.vse.em.FailureKind;
 import dev.vse.em.QueryPage;
 import dev.vse.em.SessionResponse;
+import dev.vse.model.JobSession;
+import dev.vse.model.RejectedSession;
+import dev.vse.util.OneLine;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -35,6 +38,8 @@ public final class PageFetcher {
     /** Exchange property holding the {@link Cycle} of the current poll. */
     public static final String CYCLE = "vse.cycle";
     static final int GONE_AFTER = 3;
+    /** Re-reads per page: one Kafka batch and one commit for this many sessions. */
+    static final int REREAD_BATCH = 50;
     private static final Logger LOG = LoggerFactory.getLogger(PageFetcher.class);
 
     private final EmClients ems;
@@ -119,32 +124,67 @@ public final class PageFetcher {
         return batch;
     }
 
-    /** One tracked session re-read by its {@code Href}. */
-    public FetchedPage session(@ExchangeProperty(CYCLE) Cycle cycle, SessionSnapshot tracked) {
+    /**
+     * The re-reads of this cycle ({@link #unfinished}) in batches of {@value #REREAD_BATCH}, fetched one batch at a
+     * time as the split asks for it: each batch is one page for detection, publishing and commit.
+     */
+    public Iterator<FetchedPage> rereads(@ExchangeProperty(CYCLE) Cycle cycle) {
+        List<SessionSnapshot> due = unfinished(cycle);
+        return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < due.size();
+            }
+
+            @Override
+            public FetchedPage next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                List<SessionSnapshot> batch = due.subList(next, Math.min(due.size(), next + REREAD_BATCH));
+                next += batch.size();
+                return reread(cycle, batch);
+            }
+        };
+    }
+
+    /** Tracked sessions re-read by their {@code Href}; an unreadable answer is that session's own XML, parked alone. */
+    FetchedPage reread(Cycle cycle, List<SessionSnapshot> batch) {
         EmClient client = ems.client(cycle.emId());
-        String goneKey = cycle.emId() + "/" + tracked.uid();
-        try {
-            SessionResponse r = retry.call(cycle.emId(), "re-read", () -> client.getSession(tracked.href()));
-            notFound.remove(goneKey);
-            return FetchedPage.reread(r.response().request(), r.response().body(), r.session());
-        } catch (EmRequestException e) {
-            if (e.kind() == FailureKind.MALFORMED) {
-                return FetchedPage.unreadableReread(e); // parked; the window does not depend on it
-            }
-            if (e.status() != 404) {
-                throw e;
-            }
-            int times = notFound.merge(goneKey, 1, Integer::sum);
-            if (times >= GONE_AFTER) {
+        List<JobSession> sessions = new ArrayList<>(batch.size());
+        List<RejectedSession> rejected = new ArrayList<>();
+        for (SessionSnapshot tracked : batch) {
+            String goneKey = cycle.emId() + "/" + tracked.uid();
+            try {
+                SessionResponse r = retry.call(cycle.emId(), "re-read", () -> client.getSession(tracked.href()));
                 notFound.remove(goneKey);
-                store.forget(cycle.emId(), List.of(tracked.uid()));
-                LOG.warn("EM {}: tracked running session {} answered 404 {} times in a row; no longer tracked (state {}, last seen {})",
-                        cycle.emId(), tracked.uid(), times, tracked.state(), tracked.lastChanged());
-            } else {
-                LOG.info("EM {}: tracked running session {} answered 404 ({} of {} before it is no longer tracked)",
-                        cycle.emId(), tracked.uid(), times, GONE_AFTER);
+                sessions.add(r.session());
+            } catch (EmRequestException e) {
+                if (e.kind() == FailureKind.MALFORMED) {
+                    rejected.add(new RejectedSession(e.body() == null ? new byte[0] : e.body(), tracked.uid(),
+                            OneLine.of(e.getMessage())));
+                } else if (e.status() == 404) {
+                    notFound(cycle, tracked, goneKey);
+                } else {
+                    throw e;
+                }
             }
-            return FetchedPage.empty(e.request());
+        }
+        return FetchedPage.rereads("GET " + batch.size() + " tracked session(s) by Href", sessions, rejected);
+    }
+
+    private void notFound(Cycle cycle, SessionSnapshot tracked, String goneKey) {
+        int times = notFound.merge(goneKey, 1, Integer::sum);
+        if (times >= GONE_AFTER) {
+            notFound.remove(goneKey);
+            store.forget(cycle.emId(), List.of(tracked.uid()));
+            LOG.warn("EM {}: tracked running session {} answered 404 {} times in a row; no longer tracked (state {}, last change seen {})",
+                    cycle.emId(), tracked.uid(), times, tracked.state(), tracked.lastChanged());
+        } else {
+            LOG.info("EM {}: tracked running session {} answered 404 ({} of {} before it is no longer tracked)",
+                    cycle.emId(), tracked.uid(), times, GONE_AFTER);
         }
     }
 }

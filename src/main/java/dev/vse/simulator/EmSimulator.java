@@ -40,6 +40,15 @@ public final class EmSimulator implements AutoCloseable {
     static final String TOKEN = "X-RestSvcSessionId";
     private static final Duration COLLECTION_RETENTION = Duration.ofDays(30);
 
+    static {
+        // the JDK server writes headers and body apart; with Nagle on, each small answer waited for the client's
+        // delayed ACK (~40 ms), which made re-reads by Href 20x slower than a real EM. Read once by the JDK, so
+        // before the first server starts; an explicit setting wins.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final SimulatorOptions options;
     private final SimClock clock;
     private final HttpServer server;

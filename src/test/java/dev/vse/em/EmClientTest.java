@@ -267,7 +267,7 @@ class EmClientTest {
 
         assertThat(e.kind()).isEqualTo(FailureKind.MALFORMED);
         assertThat(e.body()).isEqualTo(notASession);
-        assertThat(e.getMessage()).contains("expected a job session");
+        assertThat(e.getMessage()).contains("document root is <BackupTaskSession>");
     }
 
     @Test
