@@ -64,8 +64,10 @@ public final class ChangeStage {
             if (r.uid() != null) {
                 cycle.seen().add(r.uid());
             }
-            parked.add(new ParkedSession(cycle.emId(), page.request(), r.uid(), r.fragment(), r.reason()));
+            parked.add(new ParkedSession(cycle.emId(), DeadLetters.KIND_SESSION, page.request(), r.uid(), r.fragment(),
+                    r.reason()));
         }
+        parked.addAll(page.unreadableRereads());
         for (JobSession s : page.sessions()) {
             // the reader refused sessions without UID, State or CreationTimeUTC already; what the detector refuses
             // here (a record too large for Kafka) is parked as the session was read
@@ -84,7 +86,8 @@ public final class ChangeStage {
                 if (s.getUid() != null) {
                     cycle.seen().add(s.getUid());
                 }
-                parked.add(new ParkedSession(cycle.emId(), page.request(), s.getUid(), EmXml.marshal(s), e.getMessage()));
+                parked.add(new ParkedSession(cycle.emId(), DeadLetters.KIND_SESSION, page.request(), s.getUid(),
+                        EmXml.marshal(s), e.getMessage()));
             }
         }
         return new DetectedPage(cycle, page.request(), events, records, pending, parked);

@@ -55,7 +55,7 @@ public final class CycleCloser {
             boolean first = store.watermark(cycle.emId(), cycle.sessionType()).isEmpty();
             store.commitWatermark(cycle.emId(), cycle.sessionType(), cycle.start());
             if (first) {
-                LOG.info("EM {}: first complete cycle, {} sessions read, {} events published", cycle,
+                LOG.info("EM {}: first cycle done, {} sessions read, {} events published", cycle,
                         cycle.seen().size(), cycle.eventsPublished());
             } else {
                 LOG.debug("EM {}: {} pages, {} sessions, {} events", cycle, cycle.pagesRead(), cycle.seen().size(),

@@ -66,9 +66,9 @@ public final class DeadLetters {
         ParkedSession s = exchange.getMessage().getBody(ParkedSession.class);
         String error = OneLine.of("EM " + s.emId() + ": session " + (s.uid() == null ? "without UID" : s.uid())
                 + " in " + s.request() + ": " + s.reason(), 500);
-        LOG.warn("{} -> session parked in {}; the rest of its page goes on", error, dlqTopic);
+        LOG.warn("{} -> session parked in {}; the rest goes on", error, dlqTopic);
         Message m = exchange.getMessage();
-        record(m, s.emId(), s.request(), error, KIND_SESSION, s.fragment());
+        record(m, s.emId(), s.request(), error, s.kind(), s.fragment());
         if (s.uid() != null) {
             m.setHeader(H_SESSION_UID, s.uid());
         }

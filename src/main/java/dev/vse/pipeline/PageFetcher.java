@@ -9,8 +9,6 @@ import dev.vse.em.FailureKind;
 import dev.vse.em.QueryPage;
 import dev.vse.em.SessionResponse;
 import dev.vse.model.JobSession;
-import dev.vse.model.RejectedSession;
-import dev.vse.util.OneLine;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -18,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,8 +55,12 @@ public final class PageFetcher {
         this.maxRereads = maxRereads;
     }
 
-    /** Pages 1..PagesCount of the cycle's query, fetched one at a time as the split asks for them. */
-    public Iterator<FetchedPage> pages(@ExchangeProperty(CYCLE) Cycle cycle) {
+    /**
+     * Pages 1..PagesCount of the cycle's query, fetched one at a time as the split asks for them, and none once the
+     * split's exchange has failed: Camel walks a streaming split's iterator to the end to release its exchanges
+     * after the split stopped (MulticastProcessor), which would otherwise ask EM for every remaining page.
+     */
+    public Iterator<FetchedPage> pages(@ExchangeProperty(CYCLE) Cycle cycle, Exchange split) {
         EmClient client = ems.client(cycle.emId());
         return new Iterator<>() {
             private int next = 1;
@@ -65,7 +68,7 @@ public final class PageFetcher {
 
             @Override
             public boolean hasNext() {
-                return next <= pagesCount;
+                return next <= pagesCount && split.getException() == null;
             }
 
             @Override
@@ -126,16 +129,17 @@ public final class PageFetcher {
 
     /**
      * The re-reads of this cycle ({@link #unfinished}) in batches of {@value #REREAD_BATCH}, fetched one batch at a
-     * time as the split asks for it: each batch is one page for detection, publishing and commit.
+     * time as the split asks for it (none once the split's exchange has failed, as for {@link #pages}): each batch
+     * is one page for detection, publishing and commit.
      */
-    public Iterator<FetchedPage> rereads(@ExchangeProperty(CYCLE) Cycle cycle) {
+    public Iterator<FetchedPage> rereads(@ExchangeProperty(CYCLE) Cycle cycle, Exchange split) {
         List<SessionSnapshot> due = unfinished(cycle);
         return new Iterator<>() {
             private int next;
 
             @Override
             public boolean hasNext() {
-                return next < due.size();
+                return next < due.size() && split.getException() == null;
             }
 
             @Override
@@ -154,7 +158,7 @@ public final class PageFetcher {
     FetchedPage reread(Cycle cycle, List<SessionSnapshot> batch) {
         EmClient client = ems.client(cycle.emId());
         List<JobSession> sessions = new ArrayList<>(batch.size());
-        List<RejectedSession> rejected = new ArrayList<>();
+        List<ParkedSession> unreadable = new ArrayList<>();
         for (SessionSnapshot tracked : batch) {
             String goneKey = cycle.emId() + "/" + tracked.uid();
             try {
@@ -163,8 +167,8 @@ public final class PageFetcher {
                 sessions.add(r.session());
             } catch (EmRequestException e) {
                 if (e.kind() == FailureKind.MALFORMED) {
-                    rejected.add(new RejectedSession(e.body() == null ? new byte[0] : e.body(), tracked.uid(),
-                            OneLine.of(e.getMessage())));
+                    unreadable.add(new ParkedSession(cycle.emId(), e.kind().name(), e.request(), tracked.uid(),
+                            e.body(), e.getMessage())); // that session's own answer, parked alone
                 } else if (e.status() == 404) {
                     notFound(cycle, tracked, goneKey);
                 } else {
@@ -172,7 +176,7 @@ public final class PageFetcher {
                 }
             }
         }
-        return FetchedPage.rereads("GET " + batch.size() + " tracked session(s) by Href", sessions, rejected);
+        return FetchedPage.rereads("GET " + batch.size() + " tracked session(s) by Href", sessions, unreadable);
     }
 
     private void notFound(Cycle cycle, SessionSnapshot tracked, String goneKey) {
