@@ -53,7 +53,7 @@ public record AppConfig(List<EmSource> ems, Duration pollInterval, Duration lagM
                 duration(s, "poll.sweep-lookback"), integer(s, "poll.reread-limit", 1, 100_000),
                 integer(s, "poll.retries", 0, 10),
                 policy(s), bool(s, "events.emit-progress"), bool(s, "events.console"),
-                Path.of(s.get("state.dir", "./state")), duration(s, "state.retention"),
+                Path.of(required(s, "state.dir", "a folder for the state store")), duration(s, "state.retention"),
                 required(s, "kafka.bootstrap-servers", "e.g. localhost:9092"),
                 new Topics(required(s, "topic.completed", ""), required(s, "topic.failed", ""),
                         required(s, "topic.changes", ""), required(s, "topic.dlq", "")),
@@ -61,7 +61,8 @@ public record AppConfig(List<EmSource> ems, Duration pollInterval, Duration lagM
     }
 
     private static EmSource em(Settings s, String prefix, String defaultId) {
-        String id = defaultId == null ? s.get(prefix + "id", "em01") : s.get(prefix + "id", defaultId);
+        // the first EM's id comes from application.properties; em.N.id is never inherited, it defaults to em0<N+1>
+        String id = defaultId == null ? required(s, prefix + "id", "an id such as em01") : s.get(prefix + "id", defaultId);
         String url = required(s, prefix + "url", "the EM API base URL, e.g. https://em01:9398/api");
         checkUrl(prefix + "url", url);
         String user = required(s, prefix + "username", "an EM account with a Portal Administrator role");
@@ -72,20 +73,20 @@ public record AppConfig(List<EmSource> ems, Duration pollInterval, Duration lagM
         }
         EmServerConfig.Builder b = EmServerConfig.builder(id, url)
                 .credentials(user, password)
-                .insecureTrustAll(Boolean.parseBoolean(inherit(s, prefix, "insecure-trust-all", "false")))
+                .insecureTrustAll(bool(prefix + "insecure-trust-all", inheritRequired(s, prefix, "insecure-trust-all", "true or false")))
                 .connectTimeout(durationOf(s, prefix, "connect-timeout"))
                 .readTimeout(durationOf(s, prefix, "read-timeout"))
                 .pageSize(integerOf(s, prefix, "page-size"));
-        String truststore = inherit(s, prefix, "truststore", null);
+        String truststore = inherit(s, prefix, "truststore");
         if (truststore != null) {
-            b.truststore(readable(prefix + "truststore", truststore), inherit(s, prefix, "truststore-password", null),
-                    inherit(s, prefix, "truststore-type", "PKCS12"));
+            b.truststore(readable(prefix + "truststore", truststore), inherit(s, prefix, "truststore-password"),
+                    inheritRequired(s, prefix, "truststore-type", "PKCS12 or JKS"));
         }
-        String pem = inherit(s, prefix, "ca-pem", null);
+        String pem = inherit(s, prefix, "ca-pem");
         if (pem != null) {
             b.caPem(readable(prefix + "ca-pem", pem));
         }
-        List<String> types = list(inherit(s, prefix, "session-types", "BackupJobSession,ReplicaJobSession"));
+        List<String> types = list(inheritRequired(s, prefix, "session-types", "BackupJobSession and/or ReplicaJobSession"));
         for (String t : types) {
             if (!SESSION_TYPES.contains(t)) {
                 throw new ConfigException(Settings.envName(prefix + "session-types") + " has '" + t
@@ -95,9 +96,9 @@ public record AppConfig(List<EmSource> ems, Duration pollInterval, Duration lagM
         try {
             EmServerConfig server = b.build();
             checkTrustMaterial(prefix, server);
-            return new EmSource(server, types, list(inherit(s, prefix, "job-types.include", "")),
-                    list(inherit(s, prefix, "job-types.exclude", "")), list(inherit(s, prefix, "job-names.include", "")),
-                    list(inherit(s, prefix, "job-names.exclude", "")));
+            return new EmSource(server, types, list(inherit(s, prefix, "job-types.include")),
+                    list(inherit(s, prefix, "job-types.exclude")), list(inherit(s, prefix, "job-names.include")),
+                    list(inherit(s, prefix, "job-names.exclude")));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
@@ -119,10 +120,19 @@ public record AppConfig(List<EmSource> ems, Duration pollInterval, Duration lagM
         }
     }
 
-    /** An indexed EM inherits unset optional keys from the first EM. */
-    private static String inherit(Settings s, String prefix, String key, String fallback) {
+    /** An indexed EM inherits unset keys from the first EM ({@code em.*}, defaults in application.properties). */
+    private static String inherit(Settings s, String prefix, String key) {
         String v = s.get(prefix + key);
-        return v != null ? v : s.get("em." + key, fallback);
+        return v != null ? v : s.get("em." + key);
+    }
+
+    /** {@link #inherit}, for keys that application.properties gives a value: unset (or blanked) is an error. */
+    private static String inheritRequired(Settings s, String prefix, String key, String hint) {
+        String v = inherit(s, prefix, key);
+        if (v == null) {
+            throw new ConfigException(Settings.envName(prefix + key) + " is not set: give " + hint);
+        }
+        return v;
     }
 
     private static void checkUrl(String key, String url) {
@@ -168,8 +178,7 @@ public record AppConfig(List<EmSource> ems, Duration pollInterval, Duration lagM
     }
 
     private static Duration durationOf(Settings s, String prefix, String key) {
-        String v = inherit(s, prefix, key, null);
-        return v == null ? null : parseDuration(prefix + key, v);
+        return parseDuration(prefix + key, inheritRequired(s, prefix, key, "a duration such as 30s"));
     }
 
     private static Duration parseDuration(String key, String value) {
@@ -185,7 +194,7 @@ public record AppConfig(List<EmSource> ems, Duration pollInterval, Duration lagM
     }
 
     private static int integerOf(Settings s, String prefix, String key) {
-        String v = inherit(s, prefix, key, "500");
+        String v = inheritRequired(s, prefix, key, "a number");
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
@@ -207,7 +216,10 @@ public record AppConfig(List<EmSource> ems, Duration pollInterval, Duration lagM
     }
 
     private static boolean bool(Settings s, String key) {
-        String v = s.get(key, "false");
+        return bool(key, required(s, key, "true or false"));
+    }
+
+    private static boolean bool(String key, String v) {
         if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
             throw new ConfigException(Settings.envName(key) + " '" + v + "' must be true or false");
         }
@@ -215,7 +227,7 @@ public record AppConfig(List<EmSource> ems, Duration pollInterval, Duration lagM
     }
 
     private static InitialLoadPolicy policy(Settings s) {
-        String v = s.get("initial-load.policy", "baseline");
+        String v = required(s, "initial-load.policy", "baseline, all or since:<duration>");
         try {
             return InitialLoadPolicy.parse(v);
         } catch (IllegalArgumentException e) {

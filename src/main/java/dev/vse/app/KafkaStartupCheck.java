@@ -30,7 +30,10 @@ public final class KafkaStartupCheck {
 
     /** The check configured in {@code settings}; a bad timeout is a {@link ConfigException}. */
     public static KafkaStartupCheck from(Settings settings, String bootstrapServers) {
-        String v = settings.get(TIMEOUT_KEY, "30s");
+        String v = settings.get(TIMEOUT_KEY);
+        if (v == null) {
+            throw new ConfigException(Settings.envName(TIMEOUT_KEY) + " is not set: give a duration such as 30s");
+        }
         Duration d;
         try {
             d = Durations.parse(v);

@@ -28,14 +28,7 @@ public final class Settings {
 
     /** Bundled defaults, then {@code APP_CONFIG_FILE} / {@code app.config-file} if set, then env, then overrides. */
     public static Settings load(Map<String, String> env, Map<String, String> overrides) {
-        Properties p = new Properties();
-        try (InputStream in = Settings.class.getResourceAsStream("/application.properties")) {
-            if (in != null) {
-                p.load(in);
-            }
-        } catch (IOException e) {
-            throw new ConfigException("cannot read the bundled application.properties: " + e.getMessage());
-        }
+        Properties p = bundled();
         String file = overrides.getOrDefault("app.config-file", env.get("APP_CONFIG_FILE"));
         if (file != null && !file.isBlank()) {
             try (Reader r = Files.newBufferedReader(Path.of(file))) {
@@ -45,6 +38,23 @@ public final class Settings {
             }
         }
         return new Settings(p, env, overrides);
+    }
+
+    /**
+     * The {@code application.properties} bundled in the jar: the one place where every default lives (the Java code
+     * has no fallbacks of its own). A copy; missing or unreadable is a {@link ConfigException}.
+     */
+    public static Properties bundled() {
+        Properties p = new Properties();
+        try (InputStream in = Settings.class.getResourceAsStream("/application.properties")) {
+            if (in == null) {
+                throw new ConfigException("the bundled application.properties is missing from the classpath");
+            }
+            p.load(in);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read the bundled application.properties: " + e.getMessage());
+        }
+        return p;
     }
 
     /** Environment variable name for a key: upper case, '.' and '-' as '_'. */

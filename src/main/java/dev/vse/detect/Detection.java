@@ -15,8 +15,4 @@ public record Detection(List<SessionEvent> events, SessionSnapshot next, boolean
     public Detection {
         events = List.copyOf(events);
     }
-
-    public boolean hasEvents() {
-        return !events.isEmpty();
-    }
 }

@@ -125,8 +125,6 @@ public final class EmClient implements AutoCloseable {
         params.put("filter", q.filter());
         if (q.sortAsc() != null) {
             params.put("sortAsc", q.sortAsc());
-        } else if (q.sortDesc() != null) {
-            params.put("sortDesc", q.sortDesc());
         }
         params.put("pageSize", Integer.toString(q.pageSize() > 0 ? q.pageSize() : config.pageSize()));
         params.put("page", Integer.toString(page));

@@ -9,6 +9,8 @@ import java.util.Objects;
  * {@link #toString()} never shows the password or the truststore password.
  */
 public final class EmServerConfig {
+    // Defaults of the builder for programmatic use (tests, tools). The application never relies on them: AppConfig
+    // always passes em.connect-timeout, em.read-timeout, em.page-size and em.truststore-type from application.properties.
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_PAGE_SIZE = 500;

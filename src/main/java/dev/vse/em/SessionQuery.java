@@ -9,10 +9,9 @@ import java.util.Objects;
  * @param type     the query type
  * @param filter   EM filter expression (see {@link EmFilter}), may be null
  * @param sortAsc  field to sort ascending by, may be null
- * @param sortDesc field to sort descending by, may be null (ignored when sortAsc is set)
  * @param pageSize rows per page, 0 for the client default
  */
-public record SessionQuery(Type type, String filter, String sortAsc, String sortDesc, int pageSize) {
+public record SessionQuery(Type type, String filter, String sortAsc, int pageSize) {
     /** Query types this client reads. */
     public enum Type { BackupJobSession, ReplicaJobSession, BackupTaskSession }
 
@@ -24,11 +23,10 @@ public record SessionQuery(Type type, String filter, String sortAsc, String sort
     }
 
     public static SessionQuery of(Type type) {
-        return new SessionQuery(type, null, null, null, 0);
+        return new SessionQuery(type, null, null, 0);
     }
 
-    public SessionQuery withFilter(String f) { return new SessionQuery(type, f, sortAsc, sortDesc, pageSize); }
-    public SessionQuery withSortAsc(String field) { return new SessionQuery(type, filter, field, null, pageSize); }
-    public SessionQuery withSortDesc(String field) { return new SessionQuery(type, filter, null, field, pageSize); }
-    public SessionQuery withPageSize(int size) { return new SessionQuery(type, filter, sortAsc, sortDesc, size); }
+    public SessionQuery withFilter(String f) { return new SessionQuery(type, f, sortAsc, pageSize); }
+    public SessionQuery withSortAsc(String field) { return new SessionQuery(type, filter, field, pageSize); }
+    public SessionQuery withPageSize(int size) { return new SessionQuery(type, filter, sortAsc, size); }
 }

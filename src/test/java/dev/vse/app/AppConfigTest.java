@@ -5,10 +5,21 @@ import dev.vse.util.Durations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Configuration as users give it: environment variables over the bundled defaults, one-line errors. */
 class AppConfigTest {
@@ -81,5 +92,68 @@ class AppConfigTest {
         assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(Durations.parse("PT1M30S")).isEqualTo(Duration.ofSeconds(90));
         assertThatThrownBy(() -> Durations.parse("1 fortnight")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // --- one place for defaults -------------------------------------------------------------------
+
+    /** Bundled defaults that remember every key the code asks for (Settings reads a key here unless env/overrides set it). */
+    static final class AskedKeys extends Properties {
+        final Set<String> asked = new TreeSet<>();
+
+        AskedKeys(Map<String, String> values) {
+            putAll(Settings.bundled());
+            putAll(values);
+        }
+
+        @Override
+        public String getProperty(String key) {
+            asked.add(key);
+            return super.getProperty(key);
+        }
+    }
+
+    @Test
+    void everyKeyTheConfigurationReads_hasALineInApplicationProperties(@TempDir Path dir) throws IOException {
+        Set<String> lines = propertyLines();
+        Map<String, String> required = Map.of("em.url", "https://em01:9398/api", "em.username", "svc", "em.password", "pw",
+                "em.1.url", "https://em02:9398/api", "em.1.username", "svc", "em.1.password", "pw");
+        AskedKeys plain = new AskedKeys(required);
+        AppConfig c = AppConfig.from(new Settings(plain, Map.of(), Map.of()));
+        KafkaStartupCheck.from(new Settings(plain, Map.of(), Map.of()), c.kafkaBootstrapServers());
+        // the truststore keys are read only when a truststore is given; this one is not a truststore, so it fails after
+        Path junk = Files.writeString(dir.resolve("junk.p12"), "not a truststore");
+        AskedKeys withTruststore = new AskedKeys(Map.of("em.url", "https://em01:9398/api", "em.username", "svc",
+                "em.password", "pw", "em.truststore", junk.toString()));
+        assertThatThrownBy(() -> AppConfig.from(new Settings(withTruststore, Map.of(), Map.of())))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("EM_TRUSTSTORE:");
+
+        Set<String> asked = new TreeSet<>(plain.asked);
+        asked.addAll(withTruststore.asked);
+        // em.N.* are the first EM's keys with an index (inherited from em.*): the file documents them as em.*
+        Set<String> keys = asked.stream().map(k -> k.replaceFirst("^em\\.\\d+\\.", "em.")).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(keys).as("keys read").contains("em.id", "em.read-timeout", "em.page-size", "em.truststore-type",
+                "em.job-names.exclude", "state.dir", "events.console", "initial-load.policy", KafkaStartupCheck.TIMEOUT_KEY);
+        assertThat(lines).as("keys with a line in application.properties").containsAll(keys);
+    }
+
+    @Test
+    void bundledDefaults_areTheOnlyDefaults_withoutThemNothingButTheComputedIdsIsFilledIn() {
+        Properties p = new Properties();
+        p.putAll(Map.of("em.url", "https://em01:9398/api", "em.username", "svc", "em.password", "pw",
+                "kafka.bootstrap-servers", "k:9092", "poll.interval", "1s"));
+        // no Java fallback hides a missing bundled value: the first one AppConfig needs is named
+        assertThatThrownBy(() -> AppConfig.from(new Settings(p, Map.of(), Map.of()))).isInstanceOf(ConfigException.class)
+                .hasMessage("EM_ID is not set: give an id such as em01");
+        assertThatThrownBy(() -> KafkaStartupCheck.from(new Settings(p, Map.of(), Map.of()), "k:9092"))
+                .hasMessageStartingWith("KAFKA_STARTUP_TIMEOUT is not set");
+    }
+
+    /** Keys of the bundled application.properties, parsed from its text (every key=value line). */
+    static Set<String> propertyLines() throws IOException {
+        try (InputStream in = AppConfigTest.class.getResourceAsStream("/application.properties")) {
+            List<String> text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1).lines().toList();
+            return text.stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#") && l.contains("="))
+                    .map(l -> l.substring(0, l.indexOf('=')).strip()).collect(Collectors.toCollection(TreeSet::new));
+        }
     }
 }

@@ -159,8 +159,20 @@ class KafkaOutageIT {
             awaitRecords(consumer, received, Duration.ofSeconds(120), rs -> keys(rs, completed).containsAll(done)
                     && keys(rs, failed).containsAll(fail) && finalChangeOf(rs).keySet().containsAll(uids(r1, r2, r3, rep, late, retry)) && keys(rs, changes).contains(fresh.uid()));
             double recovery = (System.nanoTime() - back) / 1e9;
-            // a few more cycles: nothing else, and the store has caught up
-            Awaitility.await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
+            // a few more cycles: for 3 s nothing else (no terminal record of another session, nothing parked),
+            // and cycles started after that finished, so the store has caught up
+            Instant quietFrom = Instant.now();
+            Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> {
+                        consumer.poll(Duration.ofMillis(100)).forEach(received::add);
+                        assertThat(union(keys(received, completed), keys(received, failed))).as("sessions with a terminal record")
+                                .isEqualTo(union(done, fail));
+                        assertThat(keys(received, dlq)).as("parked").isEmpty();
+                    });
+            for (String type : List.of(SimSession.BACKUP, SimSession.REPLICA)) {
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                        app.store().watermark("em01", type).map(w -> w.isAfter(quietFrom)).orElse(false));
+            }
             received.addAll(dev.vse.testkit.EmbeddedKafka.drain(consumer, Duration.ofMillis(500)));
 
             // one cycle stuck on Kafka holds the (synchronous) timer: a send fails after delivery-timeout-ms (30 s;

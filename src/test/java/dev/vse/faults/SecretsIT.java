@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -197,11 +196,7 @@ class SecretsIT {
     @Test
     void givenPasswordsInTheConfiguration_whenPrinted_thenToStringHidesThem() throws Exception {
         Path truststore = TestCa.create().writeTruststore(state.resolve("ca.p12"), "Trust-Store-Pw-77!");
-        Properties defaults = new Properties();
-        try (var in = SecretsIT.class.getResourceAsStream("/application.properties")) {
-            defaults.load(in);
-        }
-        AppConfig config = AppConfig.from(new Settings(defaults, Map.of(
+        AppConfig config = AppConfig.from(new Settings(Settings.bundled(), Map.of(
                 "EM_URL", "https://em01:9398/api", "EM_USERNAME", USER, "EM_PASSWORD", PASSWORD,
                 "EM_TRUSTSTORE", truststore.toString(), "EM_TRUSTSTORE_PASSWORD", "Trust-Store-Pw-77!"), Map.of(
                 "em.1.url", "https://em02:9398/api", "em.1.username", USER, "em.1.password", PASSWORD + "2")));

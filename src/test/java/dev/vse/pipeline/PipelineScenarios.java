@@ -101,8 +101,11 @@ abstract class PipelineScenarios {
         h.await(h.completed, rs -> keys(rs).containsAll(uids(running, retry, replica)));
         h.await(h.failed, rs -> keys(rs).contains(late.uid()));
         h.await(h.changes, rs -> keys(rs).contains(odd.uid()));
-        // more cycles observe the ended sessions: still exactly one terminal record each
-        Awaitility.await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        // more cycles observe the ended sessions: for 4 s, still exactly one terminal record each
+        Instant quietFrom = Instant.now();
+        Awaitility.await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).until(() ->
+                keys(h.on(h.completed)).size() == 3 && keys(h.on(h.failed)).size() == 1 && h.on(h.dlq).isEmpty());
+        assertCyclesFinishedSince(quietFrom);
 
         assertThat(keys(h.on(h.completed))).containsExactlyInAnyOrderElementsOf(uids(running, retry, replica));
         assertThat(keys(h.on(h.failed))).containsExactly(late.uid());
@@ -162,7 +165,11 @@ abstract class PipelineScenarios {
         h.await(h.failed, rs -> keys(rs).contains(b.uid()));
         h.stop();
         h.start();
-        Awaitility.await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        // the restarted pipeline's cycles see everything ended: for 4 s no terminal record comes again
+        Instant restarted = Instant.now();
+        Awaitility.await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).until(() ->
+                keys(h.on(h.completed)).size() == 2 && keys(h.on(h.failed)).size() == 1);
+        assertCyclesFinishedSince(restarted);
 
         assertThat(keys(h.on(h.completed))).containsExactlyInAnyOrderElementsOf(uids(a, c));
         assertThat(keys(h.on(h.failed))).containsExactly(b.uid());
@@ -306,6 +313,14 @@ abstract class PipelineScenarios {
     void put(SimSession... sessions) {
         for (SimSession s : sessions) {
             em.estate().put(s);
+        }
+    }
+
+    /** Cycles of every session type of em01 started after {@code t} and finished (the watermark is a cycle's start). */
+    private void assertCyclesFinishedSince(Instant t) {
+        for (String type : List.of(SimSession.BACKUP, SimSession.REPLICA)) {
+            assertThat(h.app().store().watermark("em01", type)).as("a %s cycle finished meanwhile", type)
+                    .hasValueSatisfying(w -> assertThat(w).isAfter(t));
         }
     }
 
