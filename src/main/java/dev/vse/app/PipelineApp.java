@@ -1,20 +1,9 @@
 package dev.vse.app;
 
-import dev.vse.detect.ChangeDetector;
 import dev.vse.detect.FileStateStore;
 import dev.vse.detect.StateStore;
-import dev.vse.event.CloudEventMapper;
-import dev.vse.em.EmRetry;
-import dev.vse.pipeline.ChangeStage;
-import dev.vse.pipeline.CycleCloser;
-import dev.vse.pipeline.DeadLetters;
 import dev.vse.pipeline.EmClients;
-import dev.vse.pipeline.EventConsole;
-import dev.vse.pipeline.PageFetcher;
-import dev.vse.pipeline.PollPlanner;
-import dev.vse.pipeline.SweepSchedule;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
@@ -125,20 +114,7 @@ public final class PipelineApp implements AutoCloseable {
 
     private void bindBeans(CamelContext camel) {
         store = new FileStateStore(config.stateDir());
-        ems = new EmClients(camel, config.ems());
-        ChangeStage changes = new ChangeStage(camel, store, new ChangeDetector(config.emitProgress()),
-                new CloudEventMapper(), config.topics(), clock);
-        SweepSchedule sweeps = new SweepSchedule(config.sweepInterval(), config.sweepLookback(), clock.instant());
-        PollPlanner planner = new PollPlanner(ems, store, config.initialLoadPolicy(), config.lagMargin(),
-                config.initialLookback(), sweeps, clock);
-        var registry = camel.getRegistry();
-        registry.bind("pollPlanner", planner);
-        registry.bind("pageFetcher", new PageFetcher(ems, store, new EmRetry(config.pollRetries(), Duration.ofSeconds(1)),
-                config.rereadLimit()));
-        registry.bind("changeStage", changes);
-        registry.bind("cycleCloser", new CycleCloser(store, planner, sweeps, config.retention(), clock));
-        registry.bind("deadLetters", new DeadLetters(ems, config.topics().dlq(), clock));
-        registry.bind("eventConsole", new EventConsole(changes, config.consoleEvents()));
+        ems = PipelineBeans.bind(camel, config, store, clock);
     }
 
     private void addPollRoutes(CamelContext camel) {

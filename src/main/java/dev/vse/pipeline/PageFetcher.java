@@ -84,6 +84,9 @@ public final class PageFetcher {
                     return FetchedPage.page(p.response().request(), p.response().body(), p.sessions(), p.rejected());
                 } catch (EmRequestException e) {
                     if (e.kind() != FailureKind.MALFORMED) {
+                        // the cycle stops here: once Camel's splitter stopped on this exception it walks the rest of
+                        // the iterator to release its exchanges, and must find nothing more to ask EM for
+                        pagesCount = 0;
                         throw e;
                     }
                     if (pagesCount == Integer.MAX_VALUE) {
@@ -149,7 +152,12 @@ public final class PageFetcher {
                 }
                 List<SessionSnapshot> batch = due.subList(next, Math.min(due.size(), next + REREAD_BATCH));
                 next += batch.size();
-                return reread(cycle, batch);
+                try {
+                    return reread(cycle, batch);
+                } catch (RuntimeException e) {
+                    next = due.size(); // the cycle stops here (see pages)
+                    throw e;
+                }
             }
         };
     }
