@@ -1,11 +1,14 @@
 package dev.vse.pipeline;
 
+import dev.vse.detect.SessionSnapshot;
 import dev.vse.em.EmSource;
 import dev.vse.em.SessionQuery;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * One poll of one session type on one EM: the query, when it started, which finished sessions are history, and
@@ -29,6 +32,8 @@ public final class Cycle {
     private final AtomicInteger pages = new AtomicInteger();
     private final AtomicInteger events = new AtomicInteger();
     private volatile boolean windowKept;
+    private final Paging paging = new Paging();
+    private Rereads rereads;
 
     /**
      * @param historyBefore sessions first seen Stopped that ended before it are history (no completed/failed
@@ -60,6 +65,49 @@ public final class Cycle {
     /** A response was parked whole in the DLQ: the cycle goes on, but its window is read again next time. */
     void keepWindow() { windowKept = true; }
     public boolean windowKept() { return windowKept; }
+
+    /** Where the cycle is in its query's pages. */
+    Paging paging() { return paging; }
+
+    /** The cycle's re-reads by Href, chosen once by {@code choose} at the first ask. */
+    synchronized Rereads rereads(Supplier<List<SessionSnapshot>> choose) {
+        if (rereads == null) {
+            rereads = new Rereads(choose.get());
+        }
+        return rereads;
+    }
+
+    /** Pages 1..last; the last page is unknown until a page said how many there are. */
+    static final class Paging {
+        private int next = 1;
+        private int last = Integer.MAX_VALUE;
+
+        synchronized boolean hasNext() { return next <= last; }
+        synchronized int take() { return next++; }
+        synchronized void last(int page) { last = page; }
+        /** An unreadable page before any page count was known: nothing more to ask for. */
+        synchronized void lastIfUnknown(int page) {
+            if (last == Integer.MAX_VALUE) {
+                last = page;
+            }
+        }
+    }
+
+    /** The tracked sessions this cycle re-reads, taken in batches. */
+    static final class Rereads {
+        private final List<SessionSnapshot> due;
+        private int next;
+
+        Rereads(List<SessionSnapshot> due) { this.due = due; }
+
+        synchronized boolean hasNext() { return next < due.size(); }
+
+        synchronized List<SessionSnapshot> take(int n) {
+            List<SessionSnapshot> batch = List.copyOf(due.subList(next, Math.min(due.size(), next + n)));
+            next += batch.size();
+            return batch;
+        }
+    }
 
     @Override
     public String toString() {

@@ -11,12 +11,9 @@ import dev.vse.em.SessionResponse;
 import dev.vse.model.JobSession;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +22,11 @@ import org.slf4j.LoggerFactory;
  * Talks to EM for a cycle: every page of the query (lazily, so the split processes page k before page k+1 is
  * asked for), then, by {@code Href}, tracked sessions that are still running but were not in the answer.
  *
- * <p>A page unreadable as a whole is handed on as such (to be parked) and the later pages are still read; when
- * even the page count is unknown (page 1 unreadable) the pages end there. Any other EM failure, after the
- * retries of {@link EmRetry}, is thrown: the cycle stops and the next one starts again from page 1.
+ * <p>The poll-cycle route asks for one page at a time ({@link #hasPage}, {@link #nextPage}) in a loop that ends at
+ * the first failure: no page is fetched that would not be processed. A page unreadable as a whole is handed on
+ * as such (to be parked) and the later pages are still read; when even the page count is unknown (page 1
+ * unreadable) the pages end there. Any other EM failure, after the retries of {@link EmRetry}, is thrown: the
+ * cycle stops and the next one starts again from page 1.
  *
  * <p>Re-reads are bounded per cycle and rotate through the tracked running sessions (ordered by UID, each cycle
  * continuing after the last one read), so each is read within {@code ceil(n / maxRereads)} cycles. A session
@@ -55,47 +54,32 @@ public final class PageFetcher {
         this.maxRereads = maxRereads;
     }
 
+    /** Whether the cycle's query has a page left to ask for (the poll-cycle route loops while it has). */
+    public boolean hasPage(@ExchangeProperty(CYCLE) Cycle cycle) {
+        return cycle.paging().hasNext();
+    }
+
     /**
-     * Pages 1..PagesCount of the cycle's query, fetched one at a time as the split asks for them, and none once the
-     * split's exchange has failed: Camel walks a streaming split's iterator to the end to release its exchanges
-     * after the split stopped (MulticastProcessor), which would otherwise ask EM for every remaining page.
+     * The cycle's next page. An EM failure (after the retries) is thrown and ends the loop, and with it the cycle;
+     * an unreadable page is handed on to be parked, and the later pages are still read, unless the page count is
+     * not known yet (page 1).
      */
-    public Iterator<FetchedPage> pages(@ExchangeProperty(CYCLE) Cycle cycle, Exchange split) {
+    public FetchedPage nextPage(@ExchangeProperty(CYCLE) Cycle cycle) {
+        Cycle.Paging paging = cycle.paging();
+        int page = paging.take();
         EmClient client = ems.client(cycle.emId());
-        return new Iterator<>() {
-            private int next = 1;
-            private int pagesCount = Integer.MAX_VALUE;
-
-            @Override
-            public boolean hasNext() {
-                return next <= pagesCount && split.getException() == null;
+        try {
+            QueryPage p = retry.call(cycle.emId(), "page " + page, () -> client.queryPage(cycle.query(), page));
+            cycle.pageRead();
+            paging.last(p.isEmpty() ? page : Math.max(1, p.pagesCount())); // an empty page ends the query
+            return FetchedPage.page(p.response().request(), p.response().body(), p.sessions(), p.rejected());
+        } catch (EmRequestException e) {
+            if (e.kind() != FailureKind.MALFORMED) {
+                throw e;
             }
-
-            @Override
-            public FetchedPage next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                int page = next++;
-                try {
-                    QueryPage p = retry.call(cycle.emId(), "page " + page, () -> client.queryPage(cycle.query(), page));
-                    cycle.pageRead();
-                    pagesCount = p.isEmpty() ? page : Math.max(1, p.pagesCount()); // an empty page ends the query
-                    return FetchedPage.page(p.response().request(), p.response().body(), p.sessions(), p.rejected());
-                } catch (EmRequestException e) {
-                    if (e.kind() != FailureKind.MALFORMED) {
-                        // the cycle stops here: once Camel's splitter stopped on this exception it walks the rest of
-                        // the iterator to release its exchanges, and must find nothing more to ask EM for
-                        pagesCount = 0;
-                        throw e;
-                    }
-                    if (pagesCount == Integer.MAX_VALUE) {
-                        pagesCount = page; // the page count is unknown: nothing more to ask for
-                    }
-                    return FetchedPage.unreadablePage(e);
-                }
-            }
-        };
+            paging.lastIfUnknown(page);
+            return FetchedPage.unreadablePage(e);
+        }
     }
 
     /**
@@ -130,36 +114,14 @@ public final class PageFetcher {
         return batch;
     }
 
-    /**
-     * The re-reads of this cycle ({@link #unfinished}) in batches of {@value #REREAD_BATCH}, fetched one batch at a
-     * time as the split asks for it (none once the split's exchange has failed, as for {@link #pages}): each batch
-     * is one page for detection, publishing and commit.
-     */
-    public Iterator<FetchedPage> rereads(@ExchangeProperty(CYCLE) Cycle cycle, Exchange split) {
-        List<SessionSnapshot> due = unfinished(cycle);
-        return new Iterator<>() {
-            private int next;
+    /** Whether re-reads by Href are left in this cycle ({@link #unfinished}, chosen at the first ask). */
+    public boolean hasRereads(@ExchangeProperty(CYCLE) Cycle cycle) {
+        return cycle.rereads(() -> unfinished(cycle)).hasNext();
+    }
 
-            @Override
-            public boolean hasNext() {
-                return next < due.size() && split.getException() == null;
-            }
-
-            @Override
-            public FetchedPage next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                List<SessionSnapshot> batch = due.subList(next, Math.min(due.size(), next + REREAD_BATCH));
-                next += batch.size();
-                try {
-                    return reread(cycle, batch);
-                } catch (RuntimeException e) {
-                    next = due.size(); // the cycle stops here (see pages)
-                    throw e;
-                }
-            }
-        };
+    /** The next {@value #REREAD_BATCH} re-reads, as one page for detection, publishing and commit. */
+    public FetchedPage nextRereads(@ExchangeProperty(CYCLE) Cycle cycle) {
+        return reread(cycle, cycle.rereads(() -> unfinished(cycle)).take(REREAD_BATCH));
     }
 
     /** Tracked sessions re-read by their {@code Href}; an unreadable answer is that session's own XML, parked alone. */

@@ -123,7 +123,7 @@ class KafkaOutageIT {
             em.estate().update(r4.getId(), s -> s.setProgress(60));
             Instant t = Instant.now();
             SimSession late = session(SimSession.BACKUP, "Archive", t.minus(Duration.ofMinutes(25)))
-                    .setState("Stopped").setResult("Failed").setProgress(100).setEndTime(t.minus(Duration.ofMinutes(2)).truncatedTo(ChronoUnit.SECONDS));
+                    .setState("Stopped").setResult("Failed").setProgress(100).setEndTime(t.truncatedTo(ChronoUnit.SECONDS)); // after B
             SimSession retry = session(SimSession.BACKUP, "Oracle", t.minus(Duration.ofMinutes(1)))
                     .setState("Stopped").setResult("Success").setRetry(true).setProgress(100).setEndTime(t.truncatedTo(ChronoUnit.SECONDS));
             SimSession fresh = session(SimSession.BACKUP, "Mail", t);

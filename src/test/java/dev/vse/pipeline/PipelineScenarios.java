@@ -88,9 +88,9 @@ abstract class PipelineScenarios {
 
         // sessions end; one appears for the first time already finished (EM collection lag); a retry; an unknown state
         Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        // created long ago, ended within EM's collection lag: first seen already finished
+        // created long ago, ended after polling began but first seen already finished (EM's collection lag)
         SimSession late = session(SimSession.BACKUP, "Oracle", "Stopped", "Failed", now.minus(Duration.ofHours(6)))
-                .setEndTime(now.minus(Duration.ofMinutes(12))).setProgress(100);
+                .setEndTime(end.minusSeconds(1)).setProgress(100);
         SimSession retry = session(SimSession.BACKUP, "Oracle", "Stopped", "Success", now.minus(Duration.ofMinutes(10)))
                 .setEndTime(end).setProgress(100).setRetry(true);
         SimSession odd = session(SimSession.BACKUP, "Tape", "WaitingRepository", "None", now.minus(Duration.ofMinutes(3)));
