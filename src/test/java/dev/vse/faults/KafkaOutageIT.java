@@ -74,7 +74,7 @@ class KafkaOutageIT {
     void start() throws IOException {
         kafka = RestartableKafka.start(kafkaDir);
         em = EmSimulator.start(SimulatorOptions.defaults().withPort(0).withBindHost("127.0.0.1"));
-        failures = LogCapture.of("dev.vse.pipeline.Failures");
+        failures = LogCapture.of("dev.vse.pipeline"); // the cycle-stopped line (CycleCloser) and any parking (DeadLetters)
     }
 
     @AfterEach
@@ -183,10 +183,10 @@ class KafkaOutageIT {
             assertThat(outageLines).as("one WARN line per failed cycle")
                     .isNotEmpty()
                     .hasSizeLessThanOrEqualTo((int) (OUTAGE.toSeconds() / 30) + 4)
-                    .allSatisfy(l -> assertThat(l).startsWith("WARN EM em01 ").doesNotContain("\n")
+                    .allSatisfy(l -> assertThat(l).startsWith("WARN EM em01").doesNotContain("\n")
                             .contains("cycle stopped, nothing committed past this point, next cycle retries"));
-            assertThat(failures.lines().subList(linesBefore, failures.lines().size()))
-                    .as("nothing but cycle-stopped lines from the error handling (no DLQ)").allSatisfy(l -> assertThat(l).contains("cycle stopped"));
+            assertThat(failures.lines().subList(linesBefore, failures.lines().size()).stream().filter(l -> l.startsWith("WARN")))
+                    .as("no WARN from the pipeline but cycle-stopped lines (nothing parked)").allSatisfy(l -> assertThat(l).contains("cycle stopped"));
             assertThat(app.context()).as("same pipeline, never restarted").isSameAs(camel);
             assertThat(camel.getRouteController().getRouteStatus("poll-em01")).isEqualTo(ServiceStatus.Started);
             for (SimSession s : List.of(r1, r2, r3, rep, late, retry)) {
