@@ -236,6 +236,7 @@ class CrashRecoveryIT {
         private final Random rnd;
         private final List<String> running = new ArrayList<>();
         private final AtomicBoolean stop = new AtomicBoolean();
+        private final Instant began = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         private int jobs;
 
         Scenario(Random rnd) {
@@ -304,12 +305,16 @@ class CrashRecoveryIT {
             }
         }
 
-        /** First seen already stopped: created minutes ago, ended within EM's collection lag. */
+        /**
+         * First seen already stopped: created minutes ago, ended within EM's collection lag, but not before the
+         * scenario began (the pipeline's baseline instant lies before that: what ended earlier is history).
+         */
         private void appearFinished(String job, boolean retry, String result) {
             Instant now = Instant.now();
+            Instant end = now.minus(Duration.ofMinutes(1 + rnd.nextInt(5))).truncatedTo(ChronoUnit.SECONDS);
             em.estate().put(session(SimSession.BACKUP, job, now.minus(Duration.ofMinutes(20 + rnd.nextInt(5))))
                     .setState("Stopped").setResult(result).setRetry(retry).setProgress(100)
-                    .setEndTime(now.minus(Duration.ofMinutes(1 + rnd.nextInt(5))).truncatedTo(ChronoUnit.SECONDS)));
+                    .setEndTime(end.isBefore(began) ? began : end));
         }
 
         private String pickResult() {
