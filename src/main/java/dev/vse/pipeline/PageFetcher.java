@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Talks to EM for a cycle: every page of the query (lazily, so the split processes page k before page k+1 is
- * asked for), then, by {@code Href}, tracked sessions that are still running but were not in the answer.
+ * Talks to EM for a cycle: every page of the query, one at a time, then, by {@code Href}, tracked sessions that
+ * are still running but were not in the answer.
  *
  * <p>The poll-cycle route asks for one page at a time ({@link #hasPage}, {@link #nextPage}) in a loop that ends at
  * the first failure: no page is fetched that would not be processed. A page unreadable as a whole is handed on
