@@ -213,7 +213,6 @@ public final class ReplayCommand {
         Properties p = PipelineApp.camelProperties(config, settings);
         p.setProperty("camel.main.name", "veeam-session-events-replay");
         p.setProperty("camel.main.routes-include-pattern", "classpath:dev/vse/app/no-routes/*.yaml");
-        p.setProperty("camel.main.routes-discovery-enabled", "false");
         p.setProperty("camel.management.enabled", "false");
         p.setProperty("camel.management.health-check-enabled", "false");
         p.setProperty("camel.management.metrics-enabled", "false");

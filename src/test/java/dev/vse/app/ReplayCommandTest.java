@@ -67,6 +67,17 @@ class ReplayCommandTest {
     }
 
     @Test
+    void givenPipelineConfiguration_whenReplayConfiguresCamel_thenSameKafkaGuarantees_butNoRoutesAndNoManagementPort() {
+        Settings s = Settings.load(Map.of(), Map.of("em.url", "https://em01:9398/api", "em.username", "u", "em.password", "p"));
+        var p = ReplayCommand.camelProperties(AppConfig.from(s), s);
+        assertThat(p.getProperty("camel.component.kafka.request-required-acks")).isEqualTo("all");
+        assertThat(p.getProperty("camel.component.kafka.enable-idempotence")).isEqualTo("true");
+        assertThat(p.getProperty("camel.component.kafka.brokers")).isEqualTo("localhost:9092");
+        assertThat(p.getProperty("camel.management.enabled")).isEqualTo("false");
+        assertThat(p.getProperty("camel.main.routes-include-pattern")).doesNotContain("classpath:routes/");
+    }
+
+    @Test
     void givenUnknownEm_whenRun_thenConfigurationErrorExit2() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = ReplayCommand.run(new String[] {"--em", "em09", "--from", "1h"}, Map.of(),
