@@ -172,7 +172,7 @@ public final class StateCommand {
         }
         for (Report r : reports) {
             StoredState s = r.state();
-            out.printf("EM %s  (%s; snapshot generation %d, %d journal records%s)%n", s.emId(), s.directory(),
+            out.printf("EM %s  (%s; snapshot generation %d, %d journal records%s)%n", s.emId(), s.directory().toAbsolutePath(),
                     s.generation(), s.journalRecords(), s.incompleteJournalBytes() == 0 ? ""
                             : ", " + s.incompleteJournalBytes() + " bytes of an incomplete last record skipped");
             out.printf("  %-20s %-32s %-24s %8s %8s %6s%n", "session type", "watermark", "baseline", "tracked",
@@ -218,7 +218,7 @@ public final class StateCommand {
             StoredState s = r.state();
             ObjectNode em = ems.addObject();
             em.put("emId", s.emId());
-            em.put("directory", s.directory().toString());
+            em.put("directory", s.directory().toAbsolutePath().toString());
             em.put("generation", s.generation());
             em.put("journalRecords", s.journalRecords());
             em.put("incompleteJournalBytes", s.incompleteJournalBytes());
