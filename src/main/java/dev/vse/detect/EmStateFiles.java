@@ -10,6 +10,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -40,20 +41,29 @@ import java.util.logging.Logger;
  * found while loading (header and journal), the closest the old files get to "when polling started".
  * A session type without a watermark gets no baseline (the pipeline records one when it polls it).
  * The derived instants are appended to the journal on open, so they never move afterwards.
+ * <p>
+ * {@link #openReadOnly} reads the same files without the lock and without writing anything, while the owning
+ * process runs: a torn or half-appended last journal record is skipped (not cut off), stale files stay, derived
+ * version-1 baselines stay in memory, and a compaction that happens meanwhile makes it read again.
  */
 final class EmStateFiles implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EmStateFiles.class.getName());
     static final String SNAPSHOT = "snapshot.jsonl";
 
+    /** Attempts of a read-only open that a concurrent compaction spoils before it gives up. */
+    private static final int READ_ONLY_ATTEMPTS = 5;
+
     private final String emId;
     private final Path dir;
     private final int compactionMinRecords;
+    private final boolean readOnly;
     private final SessionTable table = new SessionTable();
     private final FileChannel lockChannel;
     private final FileLock lock;
     private long generation;
     private FileChannel journal;
     private long journalRecords;
+    private long ignoredJournalBytes;
     private IOException broken;
     private LegacyBaseline legacy = new LegacyBaseline();
 
@@ -61,12 +71,23 @@ final class EmStateFiles implements AutoCloseable {
         this.emId = emId;
         this.dir = Files.createDirectories(dir);
         this.compactionMinRecords = compactionMinRecords;
+        this.readOnly = false;
         this.lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         this.lock = tryLock(lockChannel);
         if (lock == null) {
             lockChannel.close();
             throw new IOException("state directory " + dir + " is in use by another process");
         }
+    }
+
+    /** Read-only: no lock, no file created, written, truncated or deleted. */
+    private EmStateFiles(String emId, Path dir) {
+        this.emId = emId;
+        this.dir = dir;
+        this.compactionMinRecords = Integer.MAX_VALUE;
+        this.readOnly = true;
+        this.lockChannel = null;
+        this.lock = null;
     }
 
     private static FileLock tryLock(FileChannel channel) throws IOException {
@@ -86,6 +107,87 @@ final class EmStateFiles implements AutoCloseable {
             files.close();
             throw e;
         }
+    }
+
+    /**
+     * Reads the files of {@code dir} as they are, without the lock, so while the pipeline owns them; the result is
+     * a consistent picture of one moment (a commit is either in it or not). Every write method throws.
+     *
+     * @throws NoSuchFileException when {@code dir} does not exist
+     * @throws IOException when the files cannot be read or the snapshot is damaged
+     */
+    static EmStateFiles openReadOnly(String emId, Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir.toString(), null, "no state directory");
+        }
+        IOException last = null;
+        for (int attempt = 1; attempt <= READ_ONLY_ATTEMPTS; attempt++) {
+            long before = snapshotGeneration(dir);
+            EmStateFiles files = new EmStateFiles(emId, dir);
+            try {
+                files.load();
+                // a compaction between reading the snapshot and its journal: read the new pair
+                if (files.generation == before && snapshotGeneration(dir) == before) {
+                    return files;
+                }
+            } catch (IOException e) {
+                last = e;  // e.g. journal-G deleted by a compaction under our feet, or the snapshot replaced mid-read
+            }
+            try {
+                Thread.sleep(20L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw last != null ? last : new IOException("state of " + emId + " in " + dir
+                + " kept changing (compactions) while being read; try again");
+    }
+
+    /** The generation in the header of {@code dir}'s snapshot; 0 when there is none yet. */
+    static long snapshotGeneration(Path dir) throws IOException {
+        JsonNode header = snapshotHeader(dir);
+        return header == null ? 0 : header.path("generation").asLong();
+    }
+
+    /** The header (first line) of {@code dir}'s snapshot, or null when there is no snapshot (or no intact line). */
+    static JsonNode snapshotHeader(Path dir) throws IOException {
+        Path snapshot = dir.resolve(SNAPSHOT);
+        JsonNode[] header = {null};
+        try {
+            FramedLines.read(snapshot, payload -> {
+                header[0] = StoreCodec.parse(payload);
+                throw new StopReading();
+            });
+        } catch (StopReading done) {
+            // only the first line was wanted
+        } catch (NoSuchFileException absent) {
+            return null;
+        }
+        return header[0];
+    }
+
+    private static final class StopReading extends IOException {
+        StopReading() {
+            super("first line read");
+        }
+    }
+
+    boolean readOnly() {
+        return readOnly;
+    }
+
+    long generation() {
+        return generation;
+    }
+
+    Path directory() {
+        return dir;
+    }
+
+    /** Bytes at the end of the journal that were not an intact record when read (read-only opens; 0 otherwise). */
+    long ignoredJournalBytes() {
+        return ignoredJournalBytes;
     }
 
     SessionTable table() {
@@ -140,6 +242,7 @@ final class EmStateFiles implements AutoCloseable {
 
     /** Writes a fresh snapshot and starts an empty journal. */
     synchronized void compact() throws IOException {
+        requireWritable();
         long next = generation + 1;
         Path tmp = dir.resolve(SNAPSHOT + ".tmp");
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -177,8 +280,17 @@ final class EmStateFiles implements AutoCloseable {
         return journalPath(generation);
     }
 
+    private void requireWritable() throws IOException {
+        if (readOnly) {
+            throw new IOException("state of " + emId + " in " + dir + " was opened read-only");
+        }
+    }
+
     @Override
     public synchronized void close() {
+        if (readOnly) {
+            return;
+        }
         try {
             if (journal != null) {
                 journal.close();
@@ -198,12 +310,33 @@ final class EmStateFiles implements AutoCloseable {
             loadSnapshot(snapshot);
         }
         Path journalFile = journalPath(generation);
+        if (readOnly) {
+            loadReadOnly(journalFile);
+            return;
+        }
         if (Files.exists(journalFile)) {
             replay(journalFile);
         }
         deleteStaleFiles();
         journal = openJournal(generation, false);
         commitLegacyBaselines();
+    }
+
+    /** The rest of a read-only load: the journal as far as it is intact, derived baselines in memory only. */
+    private void loadReadOnly(Path journalFile) throws IOException {
+        try {
+            long size = Files.size(journalFile);
+            long good = FramedLines.read(journalFile, payload -> apply(StoreCodec.parse(payload)));
+            // the owner may be appending right now: a partial last record is normal here, and not ours to cut
+            ignoredJournalBytes = Math.max(0, size - good);
+        } catch (NoSuchFileException absent) {
+            if (snapshotGeneration(dir) != generation) {
+                throw absent;  // deleted by a compaction since the snapshot was read: read again
+            }
+            // no journal yet: nothing appended since the snapshot
+        }
+        legacy.derived().forEach(table::baseline);
+        legacy = null;
     }
 
     /** Turns a version-1 "baseline done" flag into durable instants (see the class comment). */
@@ -283,6 +416,7 @@ final class EmStateFiles implements AutoCloseable {
     }
 
     private void append(byte[] bytes, int records) throws IOException {
+        requireWritable();
         if (broken != null) {
             throw new IOException("state journal of " + emId + " is unusable after an earlier error", broken);
         }

@@ -1,11 +1,16 @@
 package dev.vse.detect;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +110,47 @@ public final class FileStateStore implements StateStore {
         CRC32 crc = new CRC32();
         crc.update(emId.getBytes(StandardCharsets.UTF_8));
         return root.resolve(safe + "-" + HexFormat.of().toHexDigits((int) crc.getValue()));
+    }
+
+    /**
+     * Reads the files of {@code emId} without the lock and without changing them, so also while another process
+     * (the pipeline) owns them; see {@link StoredState}.
+     *
+     * @throws java.nio.file.NoSuchFileException when there is no state of that EM under the root
+     */
+    public StoredState inspect(String emId) throws IOException {
+        return StoredState.of(emId, EmStateFiles.openReadOnly(emId, directoryOf(emId)));
+    }
+
+    /** {@link #inspect}, of a folder as listed by {@link #emDirectories()}; the EM id comes from its snapshot. */
+    public static StoredState inspectDirectory(Path emDir) throws IOException {
+        JsonNode header = EmStateFiles.snapshotHeader(emDir);
+        String emId = header != null && header.hasNonNull("emId") ? header.get("emId").asText()
+                : emDir.getFileName().toString();
+        return StoredState.of(emId, EmStateFiles.openReadOnly(emId, emDir));
+    }
+
+    /** The folders under the root that hold the state of an EM (a snapshot or a journal), sorted by name. */
+    public List<Path> emDirectories() throws IOException {
+        List<Path> dirs = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+            for (Path d : entries) {
+                if (Files.isDirectory(d) && holdsState(d)) {
+                    dirs.add(d);
+                }
+            }
+        }
+        dirs.sort(Comparator.comparing(d -> d.getFileName().toString()));
+        return dirs;
+    }
+
+    private static boolean holdsState(Path dir) throws IOException {
+        if (Files.exists(dir.resolve(EmStateFiles.SNAPSHOT))) {
+            return true;
+        }
+        try (DirectoryStream<Path> journals = Files.newDirectoryStream(dir, "journal-*.jsonl")) {
+            return journals.iterator().hasNext();
+        }
     }
 
     @Override
