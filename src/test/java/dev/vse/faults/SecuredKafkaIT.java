@@ -58,6 +58,11 @@ class SecuredKafkaIT {
     }
 
     @Test
+    void givenSaslSslScram_whenThePipelineRuns_thenItPublishesThroughTheSaslSslListener() throws Exception {
+        publishesWith(kafka.saslSsl());
+    }
+
+    @Test
     void givenMutualTls_whenThePipelineRuns_thenItPublishesThroughTheSslListener() throws Exception {
         publishesWith(kafka.mutualTls());
     }

@@ -24,7 +24,8 @@ import org.awaitility.Awaitility;
  *       (credentials created through the Admin API); {@link #USER} is a super user, {@link #LIMITED_USER} has no
  *       ACL at all (it may connect, but not create or write topics);</li>
  *   <li>{@link #sslBootstrapServers()}: SSL with a certificate from a throw-away CA and client authentication
- *       required (mutual TLS); the client certificate {@code CN=vse-client} is a super user.</li>
+ *       required (mutual TLS); the client certificate {@code CN=vse-client} is a super user;</li>
+ *   <li>{@link #saslSslBootstrapServers()}: SASL_SSL, SCRAM-SHA-512 over TLS with the same broker certificate.</li>
  * </ul>
  */
 public final class SecuredKafka implements AutoCloseable {
@@ -60,9 +61,9 @@ public final class SecuredKafka implements AutoCloseable {
                     .setConfigProp("num.partitions", "3")
                     .setConfigProp("auto.create.topics.enable", "true")
                     // the test kit's two listeners (putIfAbsent) plus a SASL and an SSL one
-                    .setConfigProp("listeners", "EXTERNAL://localhost:0,CONTROLLER://localhost:0,SASL://localhost:0,SSL://localhost:0")
+                    .setConfigProp("listeners", "EXTERNAL://localhost:0,CONTROLLER://localhost:0,SASL://localhost:0,SSL://localhost:0,SASLSSL://localhost:0")
                     .setConfigProp("listener.security.protocol.map",
-                            "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL:SASL_PLAINTEXT,SSL:SSL")
+                            "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL:SASL_PLAINTEXT,SSL:SSL,SASLSSL:SASL_SSL")
                     .setConfigProp("listener.name.sasl.sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-512")
                     .setConfigProp("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-512")
                     .setConfigProp("listener.name.sasl.plain.sasl.jaas.config",
@@ -78,6 +79,14 @@ public final class SecuredKafka implements AutoCloseable {
                     .setConfigProp("listener.name.ssl.ssl.truststore.password", STORE_PASSWORD)
                     .setConfigProp("listener.name.ssl.ssl.truststore.type", "PKCS12")
                     .setConfigProp("listener.name.ssl.ssl.client.auth", "required")
+                    // SASL_SSL: server TLS (no client certificate) and SCRAM-SHA-512
+                    .setConfigProp("listener.name.saslssl.sasl.enabled.mechanisms", "SCRAM-SHA-512")
+                    .setConfigProp("listener.name.saslssl.scram-sha-512.sasl.jaas.config",
+                            "org.apache.kafka.common.security.scram.ScramLoginModule required;")
+                    .setConfigProp("listener.name.saslssl.ssl.keystore.location", brokerKeystore.toString())
+                    .setConfigProp("listener.name.saslssl.ssl.keystore.password", STORE_PASSWORD)
+                    .setConfigProp("listener.name.saslssl.ssl.key.password", STORE_PASSWORD)
+                    .setConfigProp("listener.name.saslssl.ssl.keystore.type", "PKCS12")
                     .setConfigProp("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
                     .setConfigProp("super.users", "User:ANONYMOUS;User:" + USER + ";User:CN=vse-client")
                     .setConfigProp("allow.everyone.if.no.acl.found", "false")
@@ -117,6 +126,17 @@ public final class SecuredKafka implements AutoCloseable {
 
     public String sslBootstrapServers() {
         return "localhost:" + cluster.brokers().values().iterator().next().boundPort(new ListenerName("SSL"));
+    }
+
+    public String saslSslBootstrapServers() {
+        return "localhost:" + cluster.brokers().values().iterator().next().boundPort(new ListenerName("SASLSSL"));
+    }
+
+    /** The app's settings for SASL_SSL with SCRAM-SHA-512 as {@link #USER}, trusting the test CA. */
+    public Map<String, String> saslSsl() {
+        return Map.of("kafka.bootstrap-servers", saslSslBootstrapServers(), "kafka.security-protocol", "SASL_SSL",
+                "kafka.sasl.mechanism", "SCRAM-SHA-512", "kafka.sasl.username", USER, "kafka.sasl.password", PASSWORD,
+                "kafka.ssl.truststore-location", truststore.toString(), "kafka.ssl.truststore-password", STORE_PASSWORD);
     }
 
     /** PKCS12 with the CA of the broker certificate (password {@link #STORE_PASSWORD}). */
