@@ -60,25 +60,32 @@ public final class Launcher {
 
     /**
      * Runs the pipeline until stopped; returns the process exit code: 0 after a clean stop, 2 for a configuration
-     * error, 3 when Kafka does not answer within {@code kafka.startup-timeout}, 1 when the pipeline failed.
+     * error (a secret file that
+     * cannot be read, a topic that cannot be created included), 3 when Kafka does not answer within
+     * {@code kafka.startup-timeout} or refuses the credentials, 1 when the pipeline failed.
      */
     public static int runPipeline(Map<String, String> env, Map<String, String> overrides) {
         Settings settings;
         AppConfig config;
         KafkaStartupCheck kafka;
+        TopicPlan topics;
         try {
             settings = Settings.load(env, overrides);
             config = AppConfig.from(settings);
-            kafka = KafkaStartupCheck.from(settings, config.kafkaBootstrapServers());
+            kafka = KafkaStartupCheck.from(settings);
+            topics = TopicPlan.from(settings);
         } catch (ConfigException e) {
             System.err.println("veeam-session-events: configuration error: " + e.getMessage());
             return 2;
         }
         try {
-            kafka.awaitBrokers();
+            kafka.run(topics);
         } catch (KafkaStartupCheck.KafkaUnreachableException e) {
             System.err.println("veeam-session-events: " + e.getMessage());
             return 3;
+        } catch (KafkaStartupCheck.TopicCreationRefusedException e) {
+            System.err.println("veeam-session-events: " + e.getMessage());
+            return 2;
         }
         try (PipelineApp app = new PipelineApp(config, settings)) {
             StopSignals.install(app::requestStop);

@@ -150,12 +150,16 @@ public final class PipelineApp implements AutoCloseable {
     /** What the routes read through {@code {{...}}}: topics, intervals, Kafka, and Camel's own keys. */
     static Properties camelProperties(AppConfig c, Settings s) {
         Properties p = s.camelProperties();
-        p.setProperty("camel.component.kafka.brokers", c.kafkaBootstrapServers());
+        // the producers get the same bootstrap servers and security settings as the startup check's Admin client
+        KafkaClientSettings.from(s).camelComponentProperties().forEach(p::setProperty);
         p.setProperty("poll.interval-ms", Long.toString(c.pollInterval().toMillis()));
         p.setProperty("topic.completed", c.topics().completed());
         p.setProperty("topic.failed", c.topics().failed());
         p.setProperty("topic.changes", c.topics().changes());
         p.setProperty("topic.dlq", c.topics().dlq());
+        for (String key : TopicPlan.COMPACTED) {
+            p.setProperty(key, s.get(key, ""));
+        }
         if (c.routesDir() != null) {
             String dir = c.routesDir().endsWith("/") ? c.routesDir() : c.routesDir() + "/";
             p.setProperty("camel.main.routes-include-pattern", "file:" + dir + "*.yaml");

@@ -62,8 +62,42 @@ public final class Settings {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
-    /** The value of {@code key}, or null when unset or blank everywhere. */
+    /**
+     * The value of {@code key}, or null when unset or blank everywhere. A key ending in {@code password} that is
+     * unset is read from the file named by {@code <key>-file} ({@code EM_PASSWORD_FILE} for {@code em.password}:
+     * Docker and Kubernetes secrets), trailing line breaks dropped; an unreadable or empty file is a
+     * {@link ConfigException} naming that variable (never the content).
+     */
     public String get(String key) {
+        String v = raw(key);
+        if (v == null && key.endsWith("password")) {
+            String fileKey = key + "-file";
+            String file = raw(fileKey);
+            if (file != null) {
+                v = readSecret(fileKey, file);
+            }
+        }
+        return v;
+    }
+
+    private static String readSecret(String fileKey, String file) {
+        String text;
+        try {
+            text = Files.readString(Path.of(file), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException(envName(fileKey) + " " + file + " cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+        int end = text.length();
+        while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {
+            end--;
+        }
+        if (end == 0) {
+            throw new ConfigException(envName(fileKey) + " " + file + " is empty");
+        }
+        return text.substring(0, end);
+    }
+
+    private String raw(String key) {
         String v = overrides.get(key);
         if (v == null) {
             v = env.get(envName(key));

@@ -119,7 +119,8 @@ class AppConfigTest {
                 "em.1.url", "https://em02:9398/api", "em.1.username", "svc", "em.1.password", "pw");
         AskedKeys plain = new AskedKeys(required);
         AppConfig c = AppConfig.from(new Settings(plain, Map.of(), Map.of()));
-        KafkaStartupCheck.from(new Settings(plain, Map.of(), Map.of()), c.kafkaBootstrapServers());
+        KafkaStartupCheck.from(new Settings(plain, Map.of(), Map.of()));
+        TopicPlan.from(new Settings(plain, Map.of(), Map.of()));
         // the truststore keys are read only when a truststore is given; this one is not a truststore, so it fails after
         Path junk = Files.writeString(dir.resolve("junk.p12"), "not a truststore");
         AskedKeys withTruststore = new AskedKeys(Map.of("em.url", "https://em01:9398/api", "em.username", "svc",
@@ -144,7 +145,7 @@ class AppConfigTest {
         // no Java fallback hides a missing bundled value: the first one AppConfig needs is named
         assertThatThrownBy(() -> AppConfig.from(new Settings(p, Map.of(), Map.of()))).isInstanceOf(ConfigException.class)
                 .hasMessage("EM_ID is not set: give an id such as em01");
-        assertThatThrownBy(() -> KafkaStartupCheck.from(new Settings(p, Map.of(), Map.of()), "k:9092"))
+        assertThatThrownBy(() -> KafkaStartupCheck.from(new Settings(p, Map.of(), Map.of())))
                 .hasMessageStartingWith("KAFKA_STARTUP_TIMEOUT is not set");
     }
 

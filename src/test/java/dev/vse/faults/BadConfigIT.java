@@ -74,7 +74,9 @@ class BadConfigIT {
                 Arguments.of("POLL_INTERVAL not a duration", "POLL_INTERVAL", "soon"),
                 Arguments.of("POLL_INTERVAL zero", "POLL_INTERVAL", "0s"),
                 Arguments.of("INITIAL_LOAD_POLICY unknown", "INITIAL_LOAD_POLICY", "everything"),
-                Arguments.of("KAFKA_STARTUP_TIMEOUT not a duration", "KAFKA_STARTUP_TIMEOUT", "later"));
+                Arguments.of("KAFKA_STARTUP_TIMEOUT not a duration", "KAFKA_STARTUP_TIMEOUT", "later"),
+                Arguments.of("KAFKA_SECURITY_PROTOCOL unknown", "KAFKA_SECURITY_PROTOCOL", "TLS"),
+                Arguments.of("TOPICS_PARTITIONS not a number", "TOPICS_PARTITIONS", "many"));
     }
 
     // Guards: a typo in the environment that surfaces as a stack trace, a hang, exit code 0 (an orchestrator
@@ -99,6 +101,22 @@ class BadConfigIT {
                 assertThat(line).contains(variable);
             });
             assertNoPassword(p);
+        }
+    }
+
+    // Guards: EM_PASSWORD_FILE pointing nowhere (a secret not mounted) starting a pipeline without a password.
+    @Test
+    void givenUnreadableEmPasswordFile_whenLaunched_thenExitsWithCode2NamingTheVariable() throws Exception {
+        Map<String, String> env = validEnv();
+        env.remove("EM_PASSWORD");
+        env.put("EM_PASSWORD_FILE", dir.resolve("not-mounted").toString());
+        try (LauncherProcess p = LauncherProcess.start(env, dir)) {
+            int code = p.awaitExit(QUICK_EXIT);
+            System.out.printf("[BadConfigIT] EM_PASSWORD_FILE unreadable: exit %d after %d ms: %s%n", code,
+                    p.elapsed().toMillis(), p.stderr().trim());
+            assertThat(code).isEqualTo(2);
+            assertThat(p.stderrLines()).singleElement().asString()
+                    .startsWith("veeam-session-events: configuration error: EM_PASSWORD_FILE ");
         }
     }
 

@@ -10,7 +10,8 @@ import dev.vse.app.Settings;
 import dev.vse.simulator.EmSimulator;
 import dev.vse.simulator.SimSession;
 import dev.vse.simulator.SimulatorOptions;
-import dev.vse.testkit.EmbeddedKafka;
+import dev.vse.testkit.SecuredKafka;
+import dev.vse.app.KafkaClientSettings;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,11 @@ class SecretsIT {
     private static final String PASSWORD = "Zx9-Secret-Pa55word!";
     private static final String BASIC = Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
 
-    private static EmbeddedKafka kafka;
+    /** A wrong Kafka SASL password: the producers' authentication failures must not quote it either. */
+    private static final String WRONG_KAFKA_PASSWORD = "Wrong-Kafka-Pw-66!";
+
+    /** PLAINTEXT for the existing cases, SASL and mutual TLS for the Kafka credentials. */
+    private static SecuredKafka kafka;
 
     @TempDir
     Path state;
@@ -55,7 +60,7 @@ class SecretsIT {
 
     @BeforeAll
     static void startKafka() {
-        kafka = EmbeddedKafka.start();
+        kafka = SecuredKafka.start();
     }
 
     @AfterAll
@@ -84,7 +89,8 @@ class SecretsIT {
             }
             logs.close();
         }
-        List<String> secrets = new ArrayList<>(List.of(PASSWORD, BASIC, URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8)));
+        List<String> secrets = new ArrayList<>(List.of(PASSWORD, BASIC, URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8),
+                SecuredKafka.PASSWORD, SecuredKafka.STORE_PASSWORD, WRONG_KAFKA_PASSWORD));
         if (tap != null) {
             secrets.addAll(tap.tokens());
         }
@@ -208,6 +214,49 @@ class SecretsIT {
             assertThat(em.server().toString()).doesNotContain(PASSWORD).doesNotContain("Trust-Store-Pw-77!");
             assertThat(em.toString()).doesNotContain(PASSWORD);
         }
+    }
+
+    // Guards: the SASL password (or the JAAS line built from it) in Camel's startup property summary, the Kafka
+    // client's config dump, or a log line of ours.
+    @Test
+    void givenSaslScramAndMutualTlsPasswords_whenSessionsArePublished_thenNoKafkaPasswordAppearsAnywhere() throws Exception {
+        EmSimulator em = em(SimulatorOptions.defaults().withCredentials(USER, PASSWORD));
+        SimSession s = session("Stopped", "Success");
+        em.estate().put(s);
+        pipeline(em);
+        kafka.sasl("SCRAM-SHA-512", SecuredKafka.USER, SecuredKafka.PASSWORD).forEach(pipeline::with);
+        pipeline.start();
+        pipeline.await(pipeline.changes, rs -> rs.stream().anyMatch(r -> r.key().equals(s.uid())));
+        pipeline.stop();
+        pipeline = new PipelineHarness(kafka.bootstrapServers(), state.resolve("mtls"), tap.via(em.baseUrl()))
+                .with("em.username", USER).with("em.password", PASSWORD).with("initial-load.policy", "all");
+        open.add(0, pipeline);
+        kafka.mutualTls().forEach(pipeline::with);
+        pipeline.start();
+        pipeline.await(pipeline.changes, rs -> rs.stream().anyMatch(r -> r.key().equals(s.uid())));
+    }
+
+    // Guards: the producers' authentication errors (retried every cycle) quoting the password they tried.
+    @Test
+    void givenWrongKafkaPassword_whenTheProducersFailToAuthenticate_thenThePasswordIsNotLogged() throws Exception {
+        EmSimulator em = em(SimulatorOptions.defaults().withCredentials(USER, PASSWORD));
+        em.estate().put(session("Stopped", "Success"));
+        pipeline(em);
+        kafka.sasl("SCRAM-SHA-512", SecuredKafka.USER, WRONG_KAFKA_PASSWORD).forEach(pipeline::with);
+        pipeline.start();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> logs.lines().stream()
+                .anyMatch(l -> l.text().contains("Authentication failed")));
+    }
+
+    @Test
+    void givenKafkaPasswords_whenTheKafkaSettingsArePrinted_thenToStringHidesThem() {
+        KafkaClientSettings k = KafkaClientSettings.from(new Settings(Settings.bundled(), Map.of(), Map.of(
+                "kafka.security-protocol", "SASL_SSL", "kafka.sasl.mechanism", "SCRAM-SHA-256",
+                "kafka.sasl.username", SecuredKafka.USER, "kafka.sasl.password", SecuredKafka.PASSWORD,
+                "kafka.ssl.truststore-location", kafka.truststore().toString(),
+                "kafka.ssl.truststore-password", SecuredKafka.STORE_PASSWORD)));
+        assertThat(k.toString()).contains(SecuredKafka.USER).doesNotContain(SecuredKafka.PASSWORD)
+                .doesNotContain(SecuredKafka.STORE_PASSWORD);
     }
 
     // --- helpers ----------------------------------------------------------------------------------------------

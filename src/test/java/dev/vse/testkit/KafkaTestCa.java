@@ -1,0 +1,96 @@
+package dev.vse.testkit;
+
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * A throw-away CA with a broker certificate ({@code localhost}, {@code 127.0.0.1}) and a client certificate
+ * ({@code CN=vse-client}) for mutual TLS, written as PKCS12 files as an operator would receive them.
+ */
+public final class KafkaTestCa {
+    private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
+    private final X509Certificate caCert;
+    private final PrivateKey caKey;
+    private final X500Name caName = new X500Name("CN=VSE Kafka Test CA");
+
+    private KafkaTestCa() throws Exception {
+        KeyPair ca = rsa();
+        caKey = ca.getPrivate();
+        caCert = sign(caName, caKey, caName, ca.getPublic(), true, null);
+    }
+
+    public static KafkaTestCa create() {
+        try {
+            return new KafkaTestCa();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the Kafka test CA", e);
+        }
+    }
+
+    /** A truststore holding only this CA. */
+    public Path writeTruststore(Path file, String password) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setCertificateEntry("ca", caCert);
+        return store(ks, file, password);
+    }
+
+    /** A keystore with a key and a certificate for {@code cn} (with SANs localhost / 127.0.0.1) signed by this CA. */
+    public Path writeKeystore(Path file, String cn, String password) throws Exception {
+        KeyPair keys = rsa();
+        GeneralNames san = new GeneralNames(new GeneralName[] {
+            new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")});
+        X509Certificate cert = sign(caName, caKey, new X500Name("CN=" + cn), keys.getPublic(), false, san);
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("key", keys.getPrivate(), password.toCharArray(), new Certificate[] {cert, caCert});
+        return store(ks, file, password);
+    }
+
+    private static Path store(KeyStore ks, Path file, String password) throws Exception {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            ks.store(out, password.toCharArray());
+        }
+        return file;
+    }
+
+    private static KeyPair rsa() throws Exception {
+        KeyPairGenerator kpg = KeyPairGenerator.getInstance("RSA");
+        kpg.initialize(2048);
+        return kpg.generateKeyPair();
+    }
+
+    private static X509Certificate sign(X500Name issuer, PrivateKey issuerKey, X500Name subject, PublicKey key,
+                                        boolean ca, GeneralNames san) throws Exception {
+        Instant now = Instant.now();
+        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
+                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))), subject, key);
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
+        if (san != null) {
+            b.addExtension(Extension.subjectAlternativeName, false, san);
+        }
+        return new JcaX509CertificateConverter().getCertificate(
+                b.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKey)));
+    }
+}
