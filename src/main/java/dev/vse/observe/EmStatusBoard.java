@@ -92,9 +92,10 @@ public final class EmStatusBoard implements EmRequestListener {
             Gauge.builder("vse.em.clock.skew.seconds", clockSkew,
                             sk -> sk.get().map(d -> d.toMillis() / 1000.0).orElse(0.0))
                     .description("EM's clock minus this host's (Date header); negative: EM is behind")
-                    .tag("em", id).register(meters);
+                    .tag("em", id).strongReference(true).register(meters);
             Gauge.builder("vse.job.alerts.firing", () -> 0)
-                    .description("Job alerts currently failed (0 until job alerts exist)").tag("em", id).register(meters);
+                    .description("Job alerts currently failed (0 until job alerts exist)").tag("em", id).strongReference(true)
+                    .register(meters);
             refreshSessions(s);
             return s;
         });
