@@ -57,6 +57,15 @@ public final class PipelineApp implements AutoCloseable {
             }
 
             @Override
+            public void afterStart(BaseMainSupport m) {
+                // the health checks' start-up grace counts from the moment polling runs
+                var board = PipelineBeans.board(m.getCamelContext());
+                if (board != null) {
+                    board.pollingStarted();
+                }
+            }
+
+            @Override
             public void beforeStop(BaseMainSupport m) {
                 stopPolling(m.getCamelContext());
             }

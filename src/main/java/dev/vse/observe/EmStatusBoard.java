@@ -50,7 +50,7 @@ public final class EmStatusBoard implements EmRequestListener {
     private final MeterRegistry meters;
     private final StateStore store;
     private final Clock clock;
-    private final Instant startedAt;
+    private volatile Instant startedAt;
     private final Map<String, EmStatus> ems = new ConcurrentHashMap<>();
     private volatile String kafkaError;
     private volatile Instant kafkaErrorAt;
@@ -113,8 +113,14 @@ public final class EmStatusBoard implements EmRequestListener {
         return new ArrayList<>(ems.values());
     }
 
+    /** When polling started (the start of the health checks' start-up grace). */
     public Instant startedAt() {
         return startedAt;
+    }
+
+    /** The poll routes run now: the start-up grace of the health checks counts from here. */
+    public void pollingStarted() {
+        startedAt = clock.instant();
     }
 
     public Clock clock() {
