@@ -21,8 +21,11 @@ public final class PipelineApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineApp.class);
     /** Id of the route template that polls one EM; one route {@code poll-<emId>} per EM. */
     public static final String POLL_TEMPLATE = "poll-em";
+    /** Id of the route template that sends one EM's heartbeats; one route {@code heartbeat-<emId>} per EM. */
+    public static final String HEARTBEAT_TEMPLATE = "heartbeat-em";
 
     private final AppConfig config;
+    private final ObserveSettings observe;
     private final Main main = new Main();
     private final Clock clock;
     private StateStore store;
@@ -35,8 +38,12 @@ public final class PipelineApp implements AutoCloseable {
 
     public PipelineApp(AppConfig config, Settings settings, Clock clock) {
         this.config = config;
+        this.observe = ObserveSettings.from(settings);
         this.clock = clock;
-        main.setOverrideProperties(camelProperties(config, settings));
+        Properties props = camelProperties(config, settings);
+        props.setProperty("heartbeat.interval-ms", Long.toString(observe.heartbeatInterval().toMillis()));
+        props.setProperty("topic.heartbeat", observe.heartbeatTopic());
+        main.setOverrideProperties(props);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport m) {
@@ -47,6 +54,15 @@ public final class PipelineApp implements AutoCloseable {
             public void afterConfigure(BaseMainSupport m) {
                 // the YAML routes (with the poll-em template) are loaded now; one poll route per EM
                 addPollRoutes(m.getCamelContext());
+            }
+
+            @Override
+            public void afterStart(BaseMainSupport m) {
+                // the health checks' start-up grace counts from the moment polling runs
+                var board = PipelineBeans.board(m.getCamelContext());
+                if (board != null) {
+                    board.pollingStarted();
+                }
             }
 
             @Override
@@ -81,6 +97,11 @@ public final class PipelineApp implements AutoCloseable {
 
     public CamelContext context() {
         return main.getCamelContext();
+    }
+
+    /** Status of every EM and of Kafka (what health, metrics and heartbeats report). */
+    public dev.vse.observe.EmStatusBoard status() {
+        return PipelineBeans.board(main.getCamelContext());
     }
 
     public StateStore store() {
@@ -128,6 +149,16 @@ public final class PipelineApp implements AutoCloseable {
                 throw new IllegalStateException("cannot create the poll route of EM " + emId + ": " + e.getMessage(), e);
             }
         }
+        if (observe.heartbeatsOn()) {
+            for (String emId : ems.ids()) {
+                try {
+                    camel.addRouteFromTemplate("heartbeat-" + emId, HEARTBEAT_TEMPLATE, Map.of("emId", emId));
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot create the heartbeat route of EM " + emId + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        PipelineBeans.registerHealthChecks(camel, config);
         LOG.info("polling {} EM server(s) every {}s: {}; Kafka {}; state in {}", ems.ids().size(),
                 config.pollInterval().toSeconds(), ems.ids(), config.kafkaBootstrapServers(), config.stateDir().toAbsolutePath());
     }

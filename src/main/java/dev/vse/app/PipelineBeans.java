@@ -12,14 +12,25 @@ import dev.vse.pipeline.EventConsole;
 import dev.vse.pipeline.PageFetcher;
 import dev.vse.pipeline.PollPlanner;
 import dev.vse.pipeline.SweepSchedule;
+import dev.vse.em.EmSource;
+import dev.vse.observe.EmBackoff;
+import dev.vse.observe.EmHealthCheck;
+import dev.vse.observe.EmStatusBoard;
+import dev.vse.observe.Heartbeats;
+import dev.vse.observe.KafkaHealthCheck;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
 
 /**
  * The beans the YAML routes call, bound under the names the routes use ({@code pollPlanner}, {@code pageFetcher},
- * {@code changeStage}, {@code cycleCloser}, {@code deadLetters}, {@code eventConsole}). Shared by
+ * {@code changeStage}, {@code cycleCloser}, {@code deadLetters}, {@code eventConsole}, {@code emStatus},
+ * {@code emBackoff}, {@code heartbeats}). Shared by
  * {@link PipelineApp} and the route-level tests, so both run the routes against the same wiring.
  */
 public final class PipelineBeans {
@@ -30,9 +41,15 @@ public final class PipelineBeans {
      * owns (close them to log out of every EM).
      */
     public static EmClients bind(CamelContext camel, AppConfig config, StateStore store, Clock clock) {
-        EmClients ems = new EmClients(camel, config.ems());
+        // the status of every EM and its meters, on the registry Camel's Prometheus endpoint serves
+        EmStatusBoard board = new EmStatusBoard(meterRegistry(camel), store, clock);
+        EmBackoff backoff = EmBackoff.forInterval(config.pollInterval(), clock);
+        EmClients ems = new EmClients(camel, config.ems(), board);
+        for (EmSource em : config.ems()) {
+            board.register(em.id(), em.server().baseUrl(), em.sessionTypes(), ems.client(em.id())::clockSkew);
+        }
         ChangeStage changes = new ChangeStage(camel, store, new ChangeDetector(config.emitProgress()),
-                new CloudEventMapper(), config.topics(), clock);
+                new CloudEventMapper(), config.topics(), clock, board);
         SweepSchedule sweeps = new SweepSchedule(config.sweepInterval(), config.sweepLookback(), clock.instant());
         PollPlanner planner = new PollPlanner(ems, store, config.initialLoadPolicy(), config.lagMargin(),
                 config.initialLookback(), sweeps, clock);
@@ -41,9 +58,48 @@ public final class PipelineBeans {
         registry.bind("pageFetcher", new PageFetcher(ems, store, new EmRetry(config.pollRetries(), Duration.ofSeconds(1)),
                 config.rereadLimit()));
         registry.bind("changeStage", changes);
-        registry.bind("cycleCloser", new CycleCloser(store, planner, sweeps, config.retention(), clock));
-        registry.bind("deadLetters", new DeadLetters(ems, config.topics().dlq(), clock));
+        registry.bind("cycleCloser", new CycleCloser(store, planner, sweeps, config.retention(), clock, board, backoff));
+        registry.bind("deadLetters", new DeadLetters(ems, config.topics().dlq(), clock, board));
+        registry.bind("emStatus", board);
+        registry.bind("emBackoff", backoff);
+        registry.bind("heartbeats", new Heartbeats(board, store, clock));
         registry.bind("eventConsole", new EventConsole(changes, config.consoleEvents()));
         return ems;
+    }
+
+    /** The board bound by {@link #bind}. */
+    public static EmStatusBoard board(CamelContext camel) {
+        return camel.getRegistry().lookupByNameAndType("emStatus", EmStatusBoard.class);
+    }
+
+    /**
+     * Our health checks, one per EM and one for Kafka (readiness), in Camel's health-check registry; nothing when
+     * health checks are off.
+     */
+    public static void registerHealthChecks(CamelContext camel, AppConfig config) {
+        HealthCheckRegistry health = HealthCheckRegistry.get(camel);
+        EmStatusBoard board = board(camel);
+        if (health == null || board == null) {
+            return;
+        }
+        for (EmSource em : config.ems()) {
+            health.register(new EmHealthCheck(board, em.id(), config.pollInterval()));
+        }
+        health.register(new KafkaHealthCheck(board));
+    }
+
+    /**
+     * The meter registry Camel's metrics service uses ({@code metricsRegistry}); bound here first when absent, so
+     * that Camel's route meters and ours end up on the one Prometheus registry served at /observe/metrics.
+     */
+    static MeterRegistry meterRegistry(CamelContext camel) {
+        Registry registry = camel.getRegistry();
+        MeterRegistry found = registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        if (found != null) {
+            return found;
+        }
+        PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.bind("metricsRegistry", created);
+        return created;
     }
 }

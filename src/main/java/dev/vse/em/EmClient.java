@@ -49,9 +49,14 @@ public final class EmClient implements AutoCloseable {
 
     /** As {@link #EmClient(CamelContext, EmServerConfig)}, measuring clock skew against {@code clock}. */
     public EmClient(CamelContext camel, EmServerConfig config, Clock clock) {
+        this(camel, config, clock, EmRequestListener.NONE);
+    }
+
+    /** As {@link #EmClient(CamelContext, EmServerConfig, Clock)}; {@code listener} sees every request end (metrics). */
+    public EmClient(CamelContext camel, EmServerConfig config, Clock clock, EmRequestListener listener) {
         this.config = config;
         this.skew = new ClockSkew(config.id(), clock);
-        this.http = new EmHttp(camel, config, outcome -> skew.observe(outcome.date()));
+        this.http = new EmHttp(camel, config, outcome -> skew.observe(outcome.date()), listener);
         this.logon = new EmLogon(http);
     }
 

@@ -38,6 +38,7 @@ final class EmHttp implements AutoCloseable {
     private final Endpoint endpoint;
     private final ProducerTemplate producer;
     private final Consumer<Outcome> observer;
+    private final EmRequestListener listener;
     private volatile boolean closed;
 
     /**
@@ -62,9 +63,15 @@ final class EmHttp implements AutoCloseable {
      * @throws IllegalArgumentException when the TLS material of {@code config} cannot be read
      */
     EmHttp(CamelContext camel, EmServerConfig config, Consumer<Outcome> observer) {
+        this(camel, config, observer, EmRequestListener.NONE);
+    }
+
+    /** As above; {@code listener} is told how each request ended and how long it took. */
+    EmHttp(CamelContext camel, EmServerConfig config, Consumer<Outcome> observer, EmRequestListener listener) {
         this.camel = camel;
         this.config = config;
         this.observer = observer;
+        this.listener = listener;
         this.componentName = "em-http-" + config.id().replaceAll("[^A-Za-z0-9-]", "-").toLowerCase();
         EmTls tls = EmTls.from(config);
         camel.addComponent(componentName, component(config, tls));
@@ -111,6 +118,7 @@ final class EmHttp implements AutoCloseable {
             throw new IllegalStateException("EM " + config.id() + ": client is closed");
         }
         String request = EmUrls.describe(method, url);
+        long started = System.nanoTime();
         Exchange exchange = producer.send(endpoint, ex -> {
             Message in = ex.getIn();
             in.setHeader(Exchange.HTTP_METHOD, method);
@@ -121,6 +129,8 @@ final class EmHttp implements AutoCloseable {
             in.setBody("POST".equals(method) ? new byte[0] : null);
         });
         Exception error = exchange.getException();
+        Integer code = error != null ? null : exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        listener.request(config.id(), EmRequestListener.outcomeOf(code == null ? -1 : code), System.nanoTime() - started);
         if (error != null) {
             EmRequestException failure = new EmRequestException(FailureClassifier.classify(error), config.id(), request,
                     -1, null, FailureClassifier.describe(error), error);

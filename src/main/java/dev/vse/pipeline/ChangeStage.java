@@ -9,6 +9,7 @@ import dev.vse.event.CloudEventMapper;
 import dev.vse.event.SessionEvent;
 import dev.vse.event.Topics;
 import dev.vse.model.EmXml;
+import dev.vse.observe.EmStatusBoard;
 import dev.vse.model.JobSession;
 import dev.vse.model.RejectedSession;
 import java.time.Clock;
@@ -42,9 +43,17 @@ public final class ChangeStage {
     private final CloudEventMapper mapper;
     private final Topics topics;
     private final Clock clock;
+    private final EmStatusBoard board;
 
     public ChangeStage(CamelContext camel, StateStore store, ChangeDetector detector, CloudEventMapper mapper,
                        Topics topics, Clock clock) {
+        this(camel, store, detector, mapper, topics, clock, null);
+    }
+
+    /** As above; {@code board} (may be null) counts the records Kafka acknowledged. */
+    public ChangeStage(CamelContext camel, StateStore store, ChangeDetector detector, CloudEventMapper mapper,
+                       Topics topics, Clock clock, EmStatusBoard board) {
+        this.board = board;
         this.camel = camel;
         this.store = store;
         this.detector = detector;
@@ -104,6 +113,9 @@ public final class ChangeStage {
             store.commit(page.cycle().emId(), page.pending());
         }
         page.cycle().published(page.events().size());
+        if (board != null) {
+            board.published(page.cycle().emId(), page.events().stream().map(e -> e.type().ceType()).toList());
+        }
     }
 
     /** The page's sessions that could not be processed, one DLQ record each. */

@@ -2,6 +2,9 @@ package dev.vse.pipeline;
 
 import dev.vse.detect.StateStore;
 import dev.vse.em.EmRequestException;
+import dev.vse.observe.EmBackoff;
+import dev.vse.observe.EmState;
+import dev.vse.observe.EmStatusBoard;
 import dev.vse.util.OneLine;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,18 +34,29 @@ public final class CycleCloser {
     private final SweepSchedule sweeps;
     private final Duration retention;
     private final Clock clock;
+    private final EmStatusBoard board;
+    private final EmBackoff backoff;
     private final Map<String, Instant> lastPrune = new ConcurrentHashMap<>();
 
-    public CycleCloser(StateStore store, PollPlanner planner, SweepSchedule sweeps, Duration retention, Clock clock) {
+    /**
+     * @param board   told how each cycle ended (status, health, meters)
+     * @param backoff told of each failed attempt, so that a failing EM is asked less and less often
+     */
+    public CycleCloser(StateStore store, PollPlanner planner, SweepSchedule sweeps, Duration retention, Clock clock,
+                       EmStatusBoard board, EmBackoff backoff) {
         this.store = store;
         this.planner = planner;
         this.sweeps = sweeps;
         this.retention = retention;
         this.clock = clock;
+        this.board = board;
+        this.backoff = backoff;
     }
 
     public void finish(@ExchangeProperty(PageFetcher.CYCLE) Cycle cycle) {
+        backoff.succeeded(cycle.emId());
         if (cycle.windowKept()) {
+            board.cycleIncomplete(cycle.emId(), cycle.sessionType());
             LOG.warn("EM {}: cycle incomplete (a response was parked in the DLQ); the same window is read again next cycle",
                     cycle);
             return;
@@ -63,6 +77,7 @@ public final class CycleCloser {
             }
         }
         pruneNowAndThen(cycle.emId());
+        board.cycleSucceeded(cycle.emId(), cycle.sessionType());
     }
 
     /** The cycle met an EM or Kafka failure (caught by the poll-cycle route): say it once. */
@@ -71,8 +86,13 @@ public final class CycleCloser {
         Cycle cycle = exchange.getProperty(PageFetcher.CYCLE, Cycle.class);
         String what = e instanceof EmRequestException er ? OneLine.of(er.getMessage(), 500) // starts with the kind
                 : e.getClass().getSimpleName() + ": " + OneLine.of(e.getMessage(), 500);
-        LOG.warn("EM {}: cycle stopped, nothing committed past this point, next cycle retries: {}",
-                cycle == null ? "?" : cycle, what);
+        String pause = "";
+        if (cycle != null) {
+            EmState state = board.cycleFailed(cycle.emId(), cycle.sessionType(), e);
+            pause = backoff.failed(cycle.emId(), state).map(p -> "; " + EmBackoff.describe(p)).orElse("");
+        }
+        LOG.warn("EM {}: cycle stopped, nothing committed past this point, next cycle retries: {}{}",
+                cycle == null ? "?" : cycle, what, pause);
     }
 
     private void pruneNowAndThen(String emId) {

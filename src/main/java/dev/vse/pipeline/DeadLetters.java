@@ -1,5 +1,6 @@
 package dev.vse.pipeline;
 
+import dev.vse.observe.EmStatusBoard;
 import dev.vse.util.OneLine;
 import java.time.Clock;
 import java.util.Arrays;
@@ -41,8 +42,15 @@ public final class DeadLetters {
     private final EmClients ems;
     private final String dlqTopic;
     private final Clock clock;
+    private final EmStatusBoard board;
 
     public DeadLetters(EmClients ems, String dlqTopic, Clock clock) {
+        this(ems, dlqTopic, clock, null);
+    }
+
+    /** As above; {@code board} (may be null) counts the DLQ records Kafka acknowledged. */
+    public DeadLetters(EmClients ems, String dlqTopic, Clock clock, EmStatusBoard board) {
+        this.board = board;
         this.ems = ems;
         this.dlqTopic = dlqTopic;
         this.clock = clock;
@@ -71,6 +79,14 @@ public final class DeadLetters {
         record(m, s.emId(), s.request(), error, s.kind(), s.fragment());
         if (s.uid() != null) {
             m.setHeader(H_SESSION_UID, s.uid());
+        }
+    }
+
+    /** Kafka acknowledged the DLQ record (the dead-letter route calls this after sending it): count it. */
+    public void sent(Exchange exchange) {
+        if (board != null) {
+            Message m = exchange.getMessage();
+            board.deadLettered(m.getHeader(H_EM, String.class), m.getHeader(H_ERROR_KIND, String.class));
         }
     }
 

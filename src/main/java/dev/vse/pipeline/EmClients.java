@@ -2,6 +2,7 @@ package dev.vse.pipeline;
 
 import dev.vse.em.EmSource;
 import dev.vse.em.EmClient;
+import dev.vse.em.EmRequestListener;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +14,14 @@ public final class EmClients implements AutoCloseable {
     private final Map<String, EmClient> clients = new LinkedHashMap<>();
 
     public EmClients(CamelContext camel, List<EmSource> ems) {
+        this(camel, ems, EmRequestListener.NONE);
+    }
+
+    /** As above; {@code listener} sees every EM request end (metrics). */
+    public EmClients(CamelContext camel, List<EmSource> ems, EmRequestListener listener) {
         for (EmSource em : ems) {
             sources.put(em.id(), em);
-            clients.put(em.id(), new EmClient(camel, em.server()));
+            clients.put(em.id(), new EmClient(camel, em.server(), java.time.Clock.systemUTC(), listener));
         }
     }
 
