@@ -93,7 +93,7 @@ public final class ReplayCommand {
             em = config.ems().stream().filter(e -> e.id().equals(o.emId())).findFirst().orElseThrow(() ->
                     new ConfigException("no EM with id '" + o.emId() + "' is configured (configured: "
                             + config.ems().stream().map(EmSource::id).collect(Collectors.joining(", ")) + ")"));
-            kafka = KafkaStartupCheck.from(settings, config.kafkaBootstrapServers());
+            kafka = KafkaStartupCheck.from(settings);
         } catch (ConfigException e) {
             err.println("veeam-session-events replay: configuration error: " + e.getMessage());
             return 2;

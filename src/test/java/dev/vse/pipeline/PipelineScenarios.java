@@ -239,8 +239,10 @@ abstract class PipelineScenarios {
 
     @Test
     void givenRoutesDir_whenStarted_thenTheRoutesComeFromThatFolder(@TempDir Path routes) throws Exception {
-        for (String f : List.of("errors.yaml", "poll.yaml", "process-page.yaml", "publish.yaml")) {
-            java.nio.file.Files.copy(Path.of("routes", f), routes.resolve(f));
+        try (var shipped = java.nio.file.Files.list(Path.of("routes"))) {
+            for (Path f : shipped.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                java.nio.file.Files.copy(f, routes.resolve(f.getFileName()));
+            }
         }
         java.nio.file.Files.writeString(routes.resolve("audit.yaml"), String.join("\n",
                 "- route:", "    id: user-audit", "    from:", "      uri: timer:audit?repeatCount=1", "      steps:",
