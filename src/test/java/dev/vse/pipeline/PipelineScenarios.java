@@ -259,7 +259,7 @@ abstract class PipelineScenarios {
         h.start();
         List<KafkaEndpoint> kafka = h.app().context().getEndpoints().stream()
                 .filter(KafkaEndpoint.class::isInstance).map(KafkaEndpoint.class::cast).toList();
-        assertThat(kafka).hasSize(2).allSatisfy(e -> {
+        assertThat(kafka).as("events, dead letters, heartbeats").hasSize(3).allSatisfy(e -> {
             assertThat(e.getConfiguration().isEnableIdempotence()).as(e.getEndpointUri()).isTrue();
             assertThat(e.getConfiguration().getRequestRequiredAcks()).as(e.getEndpointUri()).isEqualTo("all");
             var props = e.getConfiguration().createProducerProperties();
