@@ -43,9 +43,7 @@ import org.apache.camel.support.DefaultMessage;
 
 import static dev.vse.em.EmFilter.and;
 import static dev.vse.em.EmFilter.ge;
-import static dev.vse.em.EmFilter.in;
 import static dev.vse.em.EmFilter.lt;
-import static dev.vse.em.EmFilter.notIn;
 import static dev.vse.em.EmFilter.or;
 
 /**
@@ -227,18 +225,7 @@ public final class ReplayCommand {
         Instant t = to.truncatedTo(ChronoUnit.SECONDS).equals(to) ? to : to.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         List<String> terms = new ArrayList<>();
         terms.add(or(and(ge("CreationTime", f), lt("CreationTime", t)), and(ge("EndTime", f), lt("EndTime", t))));
-        if (!em.jobTypesInclude().isEmpty()) {
-            terms.add(in("JobType", em.jobTypesInclude()));
-        }
-        if (!em.jobTypesExclude().isEmpty()) {
-            terms.add(notIn("JobType", em.jobTypesExclude()));
-        }
-        if (!em.jobNamesInclude().isEmpty()) {
-            terms.add(in("JobName", em.jobNamesInclude()));
-        }
-        if (!em.jobNamesExclude().isEmpty()) {
-            terms.add(notIn("JobName", em.jobNamesExclude()));
-        }
+        terms.addAll(em.jobFilterTerms());
         return terms.size() == 1 ? terms.get(0) : and(terms.toArray(String[]::new));
     }
 

@@ -1,5 +1,6 @@
 package dev.vse.em;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,5 +12,23 @@ public record EmSource(EmServerConfig server, List<String> sessionTypes, List<St
     /** The configured id ({@code EM_ID}, {@code em.N.id}): {@code emServer} in events, the state folder, the {@code ce_id}. */
     public String id() {
         return server.id();
+    }
+
+    /** The job include/exclude lists as EM filter terms, to be ANDed with a query's window (empty lists: none). */
+    public List<String> jobFilterTerms() {
+        List<String> terms = new ArrayList<>(4);
+        if (!jobTypesInclude.isEmpty()) {
+            terms.add(EmFilter.in("JobType", jobTypesInclude));
+        }
+        if (!jobTypesExclude.isEmpty()) {
+            terms.add(EmFilter.notIn("JobType", jobTypesExclude));
+        }
+        if (!jobNamesInclude.isEmpty()) {
+            terms.add(EmFilter.in("JobName", jobNamesInclude));
+        }
+        if (!jobNamesExclude.isEmpty()) {
+            terms.add(EmFilter.notIn("JobName", jobNamesExclude));
+        }
+        return terms;
     }
 }

@@ -2,9 +2,7 @@ package dev.vse.pipeline;
 
 import static dev.vse.em.EmFilter.and;
 import static dev.vse.em.EmFilter.ge;
-import static dev.vse.em.EmFilter.in;
 import static dev.vse.em.EmFilter.ne;
-import static dev.vse.em.EmFilter.notIn;
 import static dev.vse.em.EmFilter.or;
 
 import dev.vse.detect.InitialLoadPolicy;
@@ -127,18 +125,7 @@ public final class PollPlanner {
         List<String> terms = new ArrayList<>();
         terms.add(withRunning ? or(ge("CreationTime", from), ge("EndTime", from), ne("State", SessionStates.STOPPED))
                 : or(ge("CreationTime", from), ge("EndTime", from)));
-        if (!em.jobTypesInclude().isEmpty()) {
-            terms.add(in("JobType", em.jobTypesInclude()));
-        }
-        if (!em.jobTypesExclude().isEmpty()) {
-            terms.add(notIn("JobType", em.jobTypesExclude()));
-        }
-        if (!em.jobNamesInclude().isEmpty()) {
-            terms.add(in("JobName", em.jobNamesInclude()));
-        }
-        if (!em.jobNamesExclude().isEmpty()) {
-            terms.add(notIn("JobName", em.jobNamesExclude()));
-        }
+        terms.addAll(em.jobFilterTerms());
         return terms.size() == 1 ? terms.get(0) : and(terms.toArray(String[]::new));
     }
 }
