@@ -1,9 +1,10 @@
 package dev.vse.faults;
 
-import dev.vse.testkit.AllLogs;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vse.testkit.AllLogs;
 import dev.vse.testkit.PipelineHarness;
+import dev.vse.testkit.TestCa;
 import dev.vse.app.AppConfig;
 import dev.vse.em.EmSource;
 import dev.vse.app.Settings;

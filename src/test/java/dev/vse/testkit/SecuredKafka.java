@@ -48,7 +48,7 @@ public final class SecuredKafka implements AutoCloseable {
     public static SecuredKafka start() {
         try {
             Path dir = Files.createTempDirectory("secured-kafka-");
-            KafkaTestCa ca = KafkaTestCa.create();
+            TestCa ca = TestCa.create();
             Path truststore = ca.writeTruststore(dir.resolve("truststore.p12"), STORE_PASSWORD);
             Path brokerKeystore = ca.writeKeystore(dir.resolve("broker.p12"), "localhost", STORE_PASSWORD);
             Path clientKeystore = ca.writeKeystore(dir.resolve("client.p12"), "vse-client", STORE_PASSWORD);

@@ -1,4 +1,4 @@
-package dev.vse.faults;
+package dev.vse.testkit;
 
 import java.io.OutputStream;
 import java.math.BigInteger;
@@ -27,58 +27,72 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A throw-away internal CA and an EM server certificate it signed (for {@code localhost} and {@code 127.0.0.1}),
- * as a company PKI or Veeam's installer would issue; nothing in the JVM's default trust knows this CA.
+ * A throw-away internal CA, as a company PKI or Veeam's installer would run one (nothing in the JVM's default trust
+ * knows it), and the certificates it signs for {@code localhost} / {@code 127.0.0.1}: an EM server, a Kafka broker,
+ * a client for mutual TLS. Written as PKCS12 files or PEM as an operator would receive them.
  */
-final class TestCa {
-    static final char[] KEY_PASSWORD = "key-pw".toCharArray();
+public final class TestCa {
+    /** Key password of {@link #serverKeyStore()}. */
+    public static final char[] KEY_PASSWORD = "key-pw".toCharArray();
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
+    private final X500Name caName = new X500Name("CN=VSE Test Root CA");
+    private final PrivateKey caKey;
     private final X509Certificate caCert;
-    private final X509Certificate serverCert;
-    private final KeyPair serverKeys;
 
-    private TestCa(X509Certificate caCert, X509Certificate serverCert, KeyPair serverKeys) {
-        this.caCert = caCert;
-        this.serverCert = serverCert;
-        this.serverKeys = serverKeys;
+    private TestCa() throws Exception {
+        KeyPair ca = rsa();
+        caKey = ca.getPrivate();
+        caCert = sign(caName, caKey, caName, ca.getPublic(), true, null);
     }
 
-    static TestCa create() {
+    public static TestCa create() {
         try {
-            KeyPair ca = rsa();
-            X500Name caName = new X500Name("CN=VSE Test Root CA");
-            X509Certificate caCert = sign(caName, ca.getPrivate(), caName, ca.getPublic(), true, null);
-            KeyPair server = rsa();
-            GeneralNames san = new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")});
-            X509Certificate serverCert = sign(caName, ca.getPrivate(), new X500Name("CN=localhost"), server.getPublic(),
-                    false, san);
-            return new TestCa(caCert, serverCert, server);
+            return new TestCa();
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the test CA", e);
         }
     }
 
-    /** For {@code SimulatorOptions.withTls(ks, KEY_PASSWORD)}: the server key with its chain. */
-    KeyStore serverKeyStore() throws Exception {
+    /** A key and its certificate ({@code CN=cn}, SAN localhost and 127.0.0.1) with the chain, alias {@code key}. */
+    public KeyStore keyStore(String cn, char[] password) throws Exception {
+        KeyPair keys = rsa();
+        GeneralNames san = new GeneralNames(new GeneralName[] {
+            new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")});
+        X509Certificate cert = sign(caName, caKey, new X500Name("CN=" + cn), keys.getPublic(), false, san);
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
-        ks.setKeyEntry("em", serverKeys.getPrivate(), KEY_PASSWORD, new Certificate[] {serverCert, caCert});
+        ks.setKeyEntry("key", keys.getPrivate(), password, new Certificate[] {cert, caCert});
         return ks;
     }
 
-    Path writeCaPem(Path file) throws Exception {
+    /** For {@code SimulatorOptions.withTls(ks, KEY_PASSWORD)}: an EM server key with its chain. */
+    public KeyStore serverKeyStore() throws Exception {
+        return keyStore("localhost", KEY_PASSWORD);
+    }
+
+    /** {@link #keyStore} as a PKCS12 file; store and key share {@code password}. */
+    public Path writeKeystore(Path file, String cn, String password) throws Exception {
+        return store(keyStore(cn, password.toCharArray()), file, password);
+    }
+
+    /** A truststore holding only this CA. */
+    public Path writeTruststore(Path file, String password) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setCertificateEntry("ca", caCert);
+        return store(ks, file, password);
+    }
+
+    /** This CA's certificate as PEM. */
+    public Path writeCaPem(Path file) throws Exception {
         String pem = "-----BEGIN CERTIFICATE-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(caCert.getEncoded())
                 + "\n-----END CERTIFICATE-----\n";
         return Files.writeString(file, pem, StandardCharsets.US_ASCII);
     }
 
-    Path writeTruststore(Path file, String password) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setCertificateEntry("em-ca", caCert);
+    private static Path store(KeyStore ks, Path file, String password) throws Exception {
         try (OutputStream out = Files.newOutputStream(file)) {
             ks.store(out, password.toCharArray());
         }
