@@ -22,16 +22,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Formats and starts a single-node KRaft cluster; returns when the broker accepts clients. */
     public static EmbeddedKafka start() {
         try {
-            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                    .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                    // a single node: internal topics must not wait for replicas that will never exist
-                    .setConfigProp("offsets.topic.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.min.isr", "1")
-                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                    .setConfigProp("num.partitions", "3")
-                    .setConfigProp("auto.create.topics.enable", "true")
-                    .build();
+            KafkaClusterTestKit cluster = singleNode().build();
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
@@ -39,6 +30,19 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("embedded Kafka did not start: " + e.getMessage(), e);
         }
+    }
+
+    /** The test kit's builder for one combined KRaft node, as every in-JVM broker of the tests starts from. */
+    static KafkaClusterTestKit.Builder singleNode() {
+        return new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                // a single node: internal topics must not wait for replicas that will never exist
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .setConfigProp("num.partitions", "3")
+                .setConfigProp("auto.create.topics.enable", "true");
     }
 
     public String bootstrapServers() {

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import kafka.testkit.KafkaClusterTestKit;
-import kafka.testkit.TestKitNodes;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
@@ -52,14 +51,7 @@ public final class SecuredKafka implements AutoCloseable {
             Path truststore = ca.writeTruststore(dir.resolve("truststore.p12"), STORE_PASSWORD);
             Path brokerKeystore = ca.writeKeystore(dir.resolve("broker.p12"), "localhost", STORE_PASSWORD);
             Path clientKeystore = ca.writeKeystore(dir.resolve("client.p12"), "vse-client", STORE_PASSWORD);
-            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                    .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                    .setConfigProp("offsets.topic.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.min.isr", "1")
-                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                    .setConfigProp("num.partitions", "3")
-                    .setConfigProp("auto.create.topics.enable", "true")
+            KafkaClusterTestKit cluster = EmbeddedKafka.singleNode()
                     // the test kit's two listeners (putIfAbsent) plus a SASL and an SSL one
                     .setConfigProp("listeners", "EXTERNAL://localhost:0,CONTROLLER://localhost:0,SASL://localhost:0,SSL://localhost:0,SASLSSL://localhost:0")
                     .setConfigProp("listener.security.protocol.map",
