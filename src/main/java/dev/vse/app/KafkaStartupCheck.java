@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
@@ -90,37 +91,35 @@ public final class KafkaStartupCheck {
             throw unreachable(reason(e));
         }
         try (admin) {
-            try {
-                admin.describeCluster(new DescribeClusterOptions().timeoutMs(ms)).clusterId()
-                        .get(ms + 2000L, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw unreachable("interrupted");
-            } catch (ExecutionException e) {
-                throw failed(e.getCause() == null ? e : e.getCause());
-            } catch (TimeoutException e) {
-                throw unreachable("no answer");
-            } catch (RuntimeException e) {
-                throw failed(e);
-            }
+            answer(() -> admin.describeCluster(new DescribeClusterOptions().timeoutMs(ms)).clusterId(), ms, "no answer");
             if (plan != null && plan.create()) {
                 createTopics(admin, plan, ms);
             }
         }
     }
 
-    private void createTopics(Admin admin, TopicPlan plan, int ms) {
-        Set<String> existing;
+    /**
+     * The answer to one Admin call within the startup timeout (plus 2 s for the call's own timeout to fire first);
+     * no answer is {@code silence}, a failure the startup check's exception for it.
+     */
+    private <T> T answer(java.util.function.Supplier<KafkaFuture<T>> call, int ms, String silence) {
         try {
-            existing = admin.listTopics(new ListTopicsOptions().timeoutMs(ms)).names().get(ms + 2000L, TimeUnit.MILLISECONDS);
+            return call.get().get(ms + 2000L, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unreachable("interrupted");
         } catch (ExecutionException e) {
             throw failed(e.getCause() == null ? e : e.getCause());
         } catch (TimeoutException e) {
-            throw unreachable("no answer to the topic list");
+            throw unreachable(silence);
+        } catch (RuntimeException e) {
+            throw failed(e);
         }
+    }
+
+    private void createTopics(Admin admin, TopicPlan plan, int ms) {
+        Set<String> existing = answer(() -> admin.listTopics(new ListTopicsOptions().timeoutMs(ms)).names(), ms,
+                "no answer to the topic list");
         List<NewTopic> missing = new ArrayList<>();
         for (TopicPlan.Topic t : plan.topics()) {
             if (!existing.contains(t.name()) && missing.stream().noneMatch(n -> n.name().equals(t.name()))) {
