@@ -2,10 +2,9 @@ package dev.vse.deploy;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
+import dev.vse.testkit.Executables;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,24 +17,9 @@ final class Promtool {
 
     private Promtool() { }
 
-    /** An executable on the PATH. */
-    static Optional<Path> onPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, name);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
-    }
-
     /** Skips the calling test when promtool is not installed. */
     static Path require() {
-        Optional<Path> promtool = onPath("promtool");
+        Optional<Path> promtool = Executables.onPath("promtool");
         assumeTrue(promtool.isPresent(), "promtool not on the PATH (apt-get install -y prometheus): skipped");
         return promtool.get();
     }

@@ -3,7 +3,7 @@ package dev.vse.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
+import dev.vse.testkit.Executables;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +35,7 @@ class AsyncApiCliIT {
 
     @BeforeAll
     static void cli(@TempDir Path dir) throws Exception {
-        npx = onPath("npx").orElse(null);
+        npx = Executables.onPath("npx").orElse(null);
         assumeTrue(npx != null, "npx not on the PATH: AsyncAPI CLI validation skipped");
         home = dir;
         // the CLI writes its analytics settings here; disabled, and CI=true keeps it from sending anything
@@ -96,19 +96,5 @@ class AsyncApiCliIT {
             return new Result(-1, "npx " + String.join(" ", args) + " did not end within " + minutes + " min");
         }
         return new Result(p.exitValue(), new String(out.join(), StandardCharsets.UTF_8));
-    }
-
-    private static Optional<Path> onPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, name);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
     }
 }
