@@ -24,7 +24,8 @@ public record AppConfig(List<EmSource> ems, Duration pollInterval, Duration lagM
                         Duration sweepInterval, Duration sweepLookback, int rereadLimit,
                         int pollRetries, InitialLoadPolicy initialLoadPolicy, boolean emitProgress,
                         boolean consoleEvents, Path stateDir, Duration retention, String kafkaBootstrapServers,
-                        Topics topics, String routesDir) {
+                        Topics topics, String routesDir, boolean enrichTasks, boolean retryAware,
+                        Duration jobsRefresh) {
 
     /** Highest index scanned for additional EM servers ({@code em.1.url} ... {@code em.32.url}). */
     static final int MAX_EM_INDEX = 32;
@@ -56,8 +57,10 @@ public record AppConfig(List<EmSource> ems, Duration pollInterval, Duration lagM
                 Path.of(required(s, "state.dir", "a folder for the state store")), duration(s, "state.retention"),
                 required(s, "kafka.bootstrap-servers", "e.g. localhost:9092"),
                 new Topics(required(s, "topic.completed", ""), required(s, "topic.failed", ""),
-                        required(s, "topic.changes", ""), required(s, "topic.dlq", "")),
-                s.get("routes.dir"));
+                        required(s, "topic.changes", ""), required(s, "topic.dlq", ""),
+                        required(s, "topic.job-alerts", "")),
+                s.get("routes.dir"), bool(s, "events.enrich-tasks"), bool(s, "alerts.retry-aware"),
+                duration(s, "alerts.jobs-refresh"));
     }
 
     private static EmSource em(Settings s, String prefix, String defaultId) {

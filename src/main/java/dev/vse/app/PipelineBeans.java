@@ -8,6 +8,12 @@ import dev.vse.pipeline.ChangeStage;
 import dev.vse.pipeline.CycleCloser;
 import dev.vse.pipeline.DeadLetters;
 import dev.vse.pipeline.EmClients;
+import dev.vse.pipeline.EnrichStage;
+import dev.vse.pipeline.IncidentStage;
+import dev.vse.enrich.TaskEnrichment;
+import dev.vse.enrich.TaskOutcomes;
+import dev.vse.incident.JobIncidents;
+import dev.vse.incident.RetryPolicies;
 import dev.vse.pipeline.EventConsole;
 import dev.vse.pipeline.PageFetcher;
 import dev.vse.pipeline.PollPlanner;
@@ -29,7 +35,7 @@ import org.apache.camel.spi.Registry;
 
 /**
  * The beans the YAML routes call, bound under the names the routes use ({@code pollPlanner}, {@code pageFetcher},
- * {@code changeStage}, {@code cycleCloser}, {@code deadLetters}, {@code eventConsole}, {@code emStatus},
+ * {@code changeStage}, {@code taskSessions}, {@code jobIncidents}, {@code cycleCloser}, {@code deadLetters}, {@code eventConsole}, {@code emStatus},
  * {@code emBackoff}, {@code heartbeats}). Shared by
  * {@link PipelineApp} and the route-level tests, so both run the routes against the same wiring.
  */
@@ -58,6 +64,12 @@ public final class PipelineBeans {
         registry.bind("pageFetcher", new PageFetcher(ems, store, new EmRetry(config.pollRetries(), Duration.ofSeconds(1)),
                 config.rereadLimit()));
         registry.bind("changeStage", changes);
+        registry.bind("taskSessions", new EnrichStage(new TaskEnrichment(config.enrichTasks(),
+                (emId, session) -> TaskOutcomes.read(ems.client(emId), session)), changes.recordBuilder()));
+        RetryPolicies policies = new RetryPolicies(config.retryAware(),
+                (emId, session) -> TaskOutcomes.retryPolicy(ems.client(emId), session), config.jobsRefresh(), clock);
+        registry.bind("jobIncidents", new IncidentStage(new JobIncidents(policies, config.lagMargin()), store, ems,
+                changes.recordBuilder(), clock));
         registry.bind("cycleCloser", new CycleCloser(store, planner, sweeps, config.retention(), clock, board, backoff));
         registry.bind("deadLetters", new DeadLetters(ems, config.topics().dlq(), clock, board));
         registry.bind("emStatus", board);

@@ -194,18 +194,28 @@ final class EmStateFiles implements AutoCloseable {
         return table;
     }
 
-    synchronized void commit(Collection<SessionSnapshot> snapshots) throws IOException {
-        if (snapshots.isEmpty()) {
+    /**
+     * One append (one fsync) for a page: its incident changes first, then its snapshots. Should a crash tear the
+     * append, what survives is a prefix; incidents before snapshots means the page is read again with its incident
+     * changes already applied, which the incident logic recognises (each session counts once).
+     */
+    synchronized void commit(Collection<SessionSnapshot> snapshots, Collection<IncidentEntry> incidents)
+            throws IOException {
+        if (snapshots.isEmpty() && incidents.isEmpty()) {
             return;
         }
-        ByteArrayOutputStream batch = new ByteArrayOutputStream(snapshots.size() * 512);
+        ByteArrayOutputStream batch = new ByteArrayOutputStream(snapshots.size() * 512 + incidents.size() * 1024);
+        for (IncidentEntry i : incidents) {
+            batch.write(FramedLines.frame(StoreCodec.incident(i)));
+        }
         for (SessionSnapshot s : snapshots) {
             if (!emId.equals(s.emId())) {
                 throw new IllegalArgumentException("snapshot of EM " + s.emId() + " committed to " + emId);
             }
             batch.write(FramedLines.frame(StoreCodec.snapshot(s)));
         }
-        append(batch.toByteArray(), snapshots.size());
+        append(batch.toByteArray(), snapshots.size() + incidents.size());
+        incidents.forEach(table::incident);
         table.putAll(snapshots);
         maybeCompact();
     }
@@ -248,7 +258,8 @@ final class EmStateFiles implements AutoCloseable {
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteArrayOutputStream buf = new ByteArrayOutputStream(1 << 20);
-            buf.write(FramedLines.frame(StoreCodec.header(emId, next, table.watermarks(), table.baselines())));
+            buf.write(FramedLines.frame(StoreCodec.header(emId, next, table.watermarks(), table.baselines(),
+                    table.incidents())));
             for (SessionSnapshot s : table.all()) {
                 buf.write(FramedLines.frame(StoreCodec.snapshot(s)));
                 if (buf.size() >= 1 << 20) {
@@ -380,6 +391,7 @@ final class EmStateFiles implements AutoCloseable {
         }
         StoreCodec.instants(n, "watermarks").forEach(this::loadWatermark);
         StoreCodec.instants(n, "baselines").forEach(table::baseline);
+        StoreCodec.incidents(n).forEach((job, state) -> table.incident(new IncidentEntry(job, state)));
     }
 
     /** A watermark read while loading: also a candidate for a version-1 baseline. */
@@ -411,6 +423,7 @@ final class EmStateFiles implements AutoCloseable {
             case "b" -> legacy.flagSeen();
             case "p" -> table.prune(StoreCodec.instant(n, "stoppedBefore"));
             case "f" -> table.forget(StoreCodec.uids(n));
+            case "j" -> table.incident(StoreCodec.incident(n));
             default -> LOG.warning(() -> "state journal in " + dir + ": skipping unknown record " + n.path("t"));
         }
     }

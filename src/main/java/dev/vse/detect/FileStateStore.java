@@ -50,8 +50,13 @@ public final class FileStateStore implements StateStore {
     }
 
     @Override
-    public void commit(String emId, Collection<SessionSnapshot> snapshots) {
-        io(emId, () -> em(emId).commit(snapshots));
+    public void commit(String emId, Collection<SessionSnapshot> snapshots, Collection<IncidentEntry> incidents) {
+        io(emId, () -> em(emId).commit(snapshots, incidents));
+    }
+
+    @Override
+    public Map<String, String> incidents(String emId) {
+        return em(emId).table().incidents();
     }
 
     @Override

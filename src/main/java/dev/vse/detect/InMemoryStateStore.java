@@ -22,8 +22,15 @@ public final class InMemoryStateStore implements StateStore {
     }
 
     @Override
-    public synchronized void commit(String emId, Collection<SessionSnapshot> snapshots) {
+    public synchronized void commit(String emId, Collection<SessionSnapshot> snapshots,
+                                    Collection<IncidentEntry> incidents) {
+        incidents.forEach(table(emId)::incident);
         table(emId).putAll(snapshots);
+    }
+
+    @Override
+    public Map<String, String> incidents(String emId) {
+        return table(emId).incidents();
     }
 
     @Override

@@ -19,6 +19,7 @@ final class SessionTable {
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final Map<String, Instant> watermarks = new ConcurrentHashMap<>();
     private final Map<String, Instant> baselines = new ConcurrentHashMap<>();
+    private final Map<String, String> incidents = new ConcurrentHashMap<>();
     private final Map<String, String> pool = new ConcurrentHashMap<>();
 
     Optional<SessionSnapshot> get(String uid) {
@@ -101,6 +102,19 @@ final class SessionTable {
 
     Map<String, Instant> baselines() {
         return Map.copyOf(baselines);
+    }
+
+    /** Applies one incident change: stores its state, or removes the job when closed. */
+    void incident(IncidentEntry entry) {
+        if (entry.state() == null) {
+            incidents.remove(entry.jobUid());
+        } else {
+            incidents.put(entry.jobUid(), entry.state());
+        }
+    }
+
+    Map<String, String> incidents() {
+        return Map.copyOf(incidents);
     }
 
     private String share(String value) {

@@ -3,6 +3,7 @@ package dev.vse.detect;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -13,6 +14,8 @@ import java.util.Optional;
  *   <li>the baseline instant {@code B} per session type: when the pipeline first started polling that
  *       session type of that EM (DESIGN.md, "Semantics"). A session whose {@code EndTimeUTC} is before
  *       {@code B} is history. {@code B} is recorded once and never moves.</li>
+ *   <li>the open job incidents and pending retry deadlines (DESIGN.md, job alerts), one encoded state per job
+ *       UID, opaque to the store: committed with the page that changed them.</li>
  * </ul>
  * Snapshots are committed only after Kafka acknowledged the records they imply, so a crash leads to
  * re-publication (same {@code ce_id}), never to loss. Every write is durable when it returns (for a
@@ -23,7 +26,18 @@ public interface StateStore extends AutoCloseable {
     Optional<SessionSnapshot> get(String emId, String uid);
 
     /** Stores the snapshots; durable when it returns. Cost follows {@code snapshots.size()}, not the store size. */
-    void commit(String emId, Collection<SessionSnapshot> snapshots);
+    default void commit(String emId, Collection<SessionSnapshot> snapshots) {
+        commit(emId, snapshots, List.of());
+    }
+
+    /**
+     * Stores a page's snapshots and its job incident changes together; durable when it returns. Should the two not
+     * be written at once, the incident changes are written first.
+     */
+    void commit(String emId, Collection<SessionSnapshot> snapshots, Collection<IncidentEntry> incidents);
+
+    /** The job incidents of this EM that are open or pending: job UID to the state last committed. */
+    Map<String, String> incidents(String emId);
 
     /** Sessions of this type whose State is not {@code Stopped}: they must be re-read until they stop. */
     List<SessionSnapshot> unfinished(String emId, String sessionType);

@@ -25,8 +25,11 @@ import java.util.TreeMap;
  *   <li>{@code w} watermark: {@code sessionType}, {@code at};</li>
  *   <li>{@code B} baseline instant: {@code sessionType}, {@code at} (the first one per type wins);</li>
  *   <li>{@code p} prune: {@code stoppedBefore};</li>
- *   <li>{@code f} forget: {@code uids} (array).</li>
+ *   <li>{@code f} forget: {@code uids} (array);</li>
+ *   <li>{@code j} job incident: {@code job} (UID), {@code state} (its encoded state, opaque here; null: closed).</li>
  * </ul>
+ * The header also carries the open job incidents ({@code incidents}: job UID to encoded state), so that the lines
+ * after it stay session snapshots only.
  * Version 1 (read, never written) had no baseline instants: its header carried {@code "baseline": true}
  * and its journal {@code b} records ("baseline done"); {@link EmStateFiles} translates them on open.
  * Field names are spelled out so that an operator can read the files.
@@ -111,14 +114,41 @@ final class StoreCodec {
     }
 
     static byte[] header(String emId, long generation, Map<String, Instant> watermarks,
-                         Map<String, Instant> baselines) {
+                         Map<String, Instant> baselines, Map<String, String> incidents) {
         return json("h", g -> {
             g.writeNumberField("version", VERSION);
             g.writeStringField("emId", emId);
             g.writeNumberField("generation", generation);
             instants(g, "watermarks", watermarks);
             instants(g, "baselines", baselines);
+            g.writeObjectFieldStart("incidents");
+            for (Map.Entry<String, String> e : new TreeMap<>(incidents).entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
         });
+    }
+
+    static byte[] incident(IncidentEntry entry) {
+        return json("j", g -> {
+            g.writeStringField("job", entry.jobUid());
+            g.writeStringField("state", entry.state());
+        });
+    }
+
+    static IncidentEntry incident(JsonNode n) {
+        return new IncidentEntry(text(n, "job"), text(n, "state"));
+    }
+
+    /** A header's open incidents; empty when absent (older files). */
+    static Map<String, String> incidents(JsonNode header) {
+        Map<String, String> result = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> it = header.path("incidents").fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            result.put(e.getKey(), e.getValue().asText());
+        }
+        return result;
     }
 
     private static void instants(JsonGenerator g, String field, Map<String, Instant> bySessionType)

@@ -8,7 +8,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 /**
- * Wraps a {@link SessionEvent} in a CloudEvents 1.0 envelope (the SDK's builder). Published through
+ * Wraps a {@link SessionEvent} (or a {@link JobAlert}) in a CloudEvents 1.0 envelope (the SDK's builder). Published through
  * {@code io.cloudevents.kafka.CloudEventSerializer} in BINARY mode this yields the headers
  * {@code ce_specversion, ce_id, ce_source, ce_type, ce_subject, ce_time, content-type}. Thread-safe.
  */
@@ -25,6 +25,30 @@ public final class CloudEventMapper {
                 .withDataContentType(CONTENT_TYPE)
                 .withData(EventJson.toJson(event))
                 .build();
+    }
+
+    /** A job alert in its envelope ({@code ce_type} {@code em.job.failed.v1} / {@code em.job.resolved.v1}). */
+    public CloudEvent toCloudEvent(JobAlert alert) {
+        return CloudEventBuilder.v1()
+                .withId(alert.id())
+                .withSource(URI.create(alert.source()))
+                .withType(alert.status().ceType())
+                .withSubject(alert.subject())
+                .withTime(alert.time() == null ? null : alert.time().atOffset(ZoneOffset.UTC))
+                .withDataContentType(CONTENT_TYPE)
+                .withData(JobAlertJson.toJson(alert))
+                .build();
+    }
+
+    /** A job alert read back from its envelope. */
+    public JobAlert jobAlertFromCloudEvent(CloudEvent ce) {
+        if (ce.getData() == null) {
+            throw new IllegalArgumentException("cloud event " + ce.getId() + " has no data");
+        }
+        OffsetDateTime time = ce.getTime();
+        return JobAlertJson.fromJson(ce.getData().toBytes(), ce.getId(),
+                ce.getSource() == null ? null : ce.getSource().toString(), ce.getSubject(),
+                time == null ? null : time.toInstant());
     }
 
     /** The inverse, for consumers and tests (e.g. after {@code KafkaMessageFactory} decoding). */

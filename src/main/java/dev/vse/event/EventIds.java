@@ -21,6 +21,8 @@ import java.util.UUID;
  *       re-publication after a crash carries the same id;</li>
  *   <li>CHANGED: {@code v2, emId, sessionUid, ceType, previousState, previousResult, state,
  *       result, isRetry, endTime}, plus {@code progress} only for a progress-only record.</li>
+ *   <li>job alerts: {@code v2, emId, jobUid, ceType, firstFailedSessionUid} — one failed and one resolved id per
+ *       incident, whichever session caused it and however often it is published;</li>
  * </ul>
  * Reproducible elsewhere, e.g. Python: {@code uuid.uuid5(NAMESPACE, "2:v2\n4:em01\n...")}. Version 1 of the
  * recipe (before 2026-12) named the EM by its URL; its ids differ from these for every record.
@@ -52,6 +54,11 @@ public final class EventIds {
                                          Boolean isRetry, Instant endTime, Integer progress) {
         return uuid(RECIPE, emId, sessionUid, EventType.CHANGED.ceType(), state, result, state, result,
                 str(isRetry), str(endTime), "progress", str(progress)).toString();
+    }
+
+    /** A job alert: one id per incident (named by its first failure) and alert type. */
+    public static String jobAlert(String emId, String jobUid, String ceType, String firstFailedSessionUid) {
+        return uuid(RECIPE, emId, jobUid, ceType, firstFailedSessionUid).toString();
     }
 
     static UUID uuid(String... parts) {

@@ -8,6 +8,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The JSON value of a record (schema {@code schema/session-event.v1.json}): camelCase, ISO-8601 UTC
@@ -44,6 +46,10 @@ public final class EventJson {
             g.writeStringField("failureMessage", e.failureMessage());
             g.writeStringField("sessionHref", e.sessionHref());
             g.writeStringField("detectedAt", str(e.detectedAt()));
+            writeTasks(g, e.tasks());
+            g.writeStringField("tasksError", e.tasksError());
+            writeNullable(g, "retryPending", e.retryPending());
+            writeNullable(g, "retriesLeft", e.retriesLeft());
             g.writeEndObject();
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
@@ -66,13 +72,48 @@ public final class EventJson {
                     n.hasNonNull("progress") ? n.get("progress").intValue() : null,
                     n.hasNonNull("isRetry") ? n.get("isRetry").booleanValue() : null,
                     text(n, "previousState"), text(n, "previousResult"), text(n, "failureMessage"),
-                    text(n, "sessionHref"), instant(n, "detectedAt"));
+                    text(n, "sessionHref"), instant(n, "detectedAt"), tasks(n.get("tasks")), text(n, "tasksError"),
+                    n.hasNonNull("retryPending") ? n.get("retryPending").booleanValue() : null,
+                    n.hasNonNull("retriesLeft") ? n.get("retriesLeft").intValue() : null);
         } catch (IOException ex) {
             throw new IllegalArgumentException("not a session event value: " + ex.getMessage(), ex);
         }
     }
 
-    private static void writeNullable(JsonGenerator g, String name, Integer value) throws IOException {
+    /** {@code tasks}: an array of {@code {name, status, reason, state, uid, endTime}}, or null. */
+    static void writeTasks(JsonGenerator g, List<TaskOutcome> tasks) throws IOException {
+        if (tasks == null) {
+            g.writeNullField("tasks");
+            return;
+        }
+        g.writeArrayFieldStart("tasks");
+        for (TaskOutcome t : tasks) {
+            g.writeStartObject();
+            g.writeStringField("name", t.name());
+            g.writeStringField("status", t.status());
+            g.writeStringField("reason", t.reason());
+            g.writeStringField("state", t.state());
+            g.writeStringField("uid", t.uid());
+            g.writeStringField("endTime", str(t.endTime()));
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    /** The inverse of {@link #writeTasks}. */
+    static List<TaskOutcome> tasks(JsonNode array) {
+        if (array == null || !array.isArray()) {
+            return null;
+        }
+        List<TaskOutcome> tasks = new ArrayList<>(array.size());
+        for (JsonNode t : array) {
+            tasks.add(new TaskOutcome(text(t, "name"), text(t, "status"), text(t, "reason"), text(t, "state"),
+                    text(t, "uid"), instant(t, "endTime")));
+        }
+        return tasks;
+    }
+
+    static void writeNullable(JsonGenerator g, String name, Integer value) throws IOException {
         if (value == null) {
             g.writeNullField(name);
         } else {
@@ -80,7 +121,7 @@ public final class EventJson {
         }
     }
 
-    private static void writeNullable(JsonGenerator g, String name, Boolean value) throws IOException {
+    static void writeNullable(JsonGenerator g, String name, Boolean value) throws IOException {
         if (value == null) {
             g.writeNullField(name);
         } else {
@@ -88,15 +129,15 @@ public final class EventJson {
         }
     }
 
-    private static String str(Instant instant) {
+    static String str(Instant instant) {
         return instant == null ? null : instant.toString();
     }
 
-    private static String text(JsonNode n, String field) {
+    static String text(JsonNode n, String field) {
         return n.hasNonNull(field) ? n.get(field).asText() : null;
     }
 
-    private static Instant instant(JsonNode n, String field) {
+    static Instant instant(JsonNode n, String field) {
         String value = text(n, field);
         return value == null ? null : Instant.parse(value);
     }

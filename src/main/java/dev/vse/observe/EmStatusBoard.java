@@ -5,6 +5,7 @@ import dev.vse.em.EmRequestException;
 import dev.vse.em.EmRequestListener;
 import dev.vse.em.FailureKind;
 import dev.vse.event.EventType;
+import dev.vse.incident.IncidentState;
 import dev.vse.util.OneLine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code vse_sessions_tracked{em}}, {@code vse_sessions_running{em}}: the state store;</li>
  *   <li>{@code vse_last_successful_cycle_timestamp_seconds{em,session_type}}: epoch seconds, 0 before the first;</li>
  *   <li>{@code vse_em_clock_skew_seconds{em}}: EM's clock minus ours, from the Date header;</li>
- *   <li>{@code vse_job_alerts_firing{em}}: 0 until job alerts exist.</li>
+ *   <li>{@code vse_job_alerts_firing{em}}: jobs whose incident is open (failed, not resolved yet).</li>
  * </ul>
  * Thread-safe.
  */
@@ -93,12 +94,18 @@ public final class EmStatusBoard implements EmRequestListener {
                             sk -> sk.get().map(d -> d.toMillis() / 1000.0).orElse(0.0))
                     .description("EM's clock minus this host's (Date header); negative: EM is behind")
                     .tag("em", id).strongReference(true).register(meters);
-            Gauge.builder("vse.job.alerts.firing", () -> 0)
-                    .description("Job alerts currently failed (0 until job alerts exist)").tag("em", id).strongReference(true)
-                    .register(meters);
+            Gauge.builder("vse.job.alerts.firing", () -> openIncidents(id))
+                    .description("Jobs of this EM in a failed incident (em.job.failed.v1 published, not resolved yet)")
+                    .tag("em", id).strongReference(true).register(meters);
             refreshSessions(s);
             return s;
         });
+    }
+
+    /** Open job incidents of an EM, from the state store. */
+    private long openIncidents(String emId) {
+        return store.incidents(emId).values().stream()
+                .filter(encoded -> IncidentState.decode(encoded).phase() == IncidentState.Phase.OPEN).count();
     }
 
     public EmStatus status(String emId) {

@@ -19,8 +19,6 @@ import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
-import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.support.DefaultMessage;
 
 /**
  * Detection and commit, the two halves around publishing. {@link #detect} compares each session of a page with
@@ -37,11 +35,9 @@ public final class ChangeStage {
      */
     public static final int MAX_RECORD_BYTES = 1_000_000;
 
-    private final CamelContext camel;
     private final StateStore store;
     private final ChangeDetector detector;
-    private final CloudEventMapper mapper;
-    private final Topics topics;
+    private final EventRecords build;
     private final Clock clock;
     private final EmStatusBoard board;
 
@@ -54,11 +50,9 @@ public final class ChangeStage {
     public ChangeStage(CamelContext camel, StateStore store, ChangeDetector detector, CloudEventMapper mapper,
                        Topics topics, Clock clock, EmStatusBoard board) {
         this.board = board;
-        this.camel = camel;
         this.store = store;
         this.detector = detector;
-        this.mapper = mapper;
-        this.topics = topics;
+        this.build = new EventRecords(camel, mapper, topics);
         this.clock = clock;
     }
 
@@ -99,23 +93,32 @@ public final class ChangeStage {
                         EmXml.marshal(s), e.getMessage()));
             }
         }
-        return new DetectedPage(cycle, page.request(), events, records, pending, parked);
+        return new DetectedPage(cycle, page.request(), page.sessions(), events, records, List.of(), pending,
+                List.of(), parked);
     }
 
-    /** The page's Kafka records: what the publish route sends. */
+    /** The page's Kafka records, its job alerts included: what the publish route sends. */
     public List<Message> records(@ExchangeProperty(DetectedPage.PROPERTY) DetectedPage page) {
-        return page.records();
+        return page.allRecords(build);
     }
 
-    /** Kafka has acknowledged the page's records: the snapshots may advance now. */
+    /** Kafka has acknowledged the page's records: the snapshots (and job incidents) may advance now. */
     public void commit(@ExchangeProperty(DetectedPage.PROPERTY) DetectedPage page) {
-        if (!page.pending().isEmpty()) {
-            store.commit(page.cycle().emId(), page.pending());
+        if (!page.pending().isEmpty() || !page.incidents().isEmpty()) {
+            store.commit(page.cycle().emId(), page.pending(), page.incidents());
         }
-        page.cycle().published(page.events().size());
+        page.cycle().published(page.events().size() + page.alerts().size());
         if (board != null) {
-            board.published(page.cycle().emId(), page.events().stream().map(e -> e.type().ceType()).toList());
+            List<String> types = new ArrayList<>(page.events().size() + page.alerts().size());
+            page.events().forEach(e -> types.add(e.type().ceType()));
+            page.alerts().forEach(a -> types.add(a.status().ceType()));
+            board.published(page.cycle().emId(), types);
         }
+    }
+
+    /** How the records of this stage are built (shared with the stages after detection). */
+    public EventRecords recordBuilder() {
+        return build;
     }
 
     /** The page's sessions that could not be processed, one DLQ record each. */
@@ -123,18 +126,20 @@ public final class ChangeStage {
         return page.parked();
     }
 
+    /** The job alerts topic. */
+    public String topicOf(dev.vse.event.JobAlert a) {
+        return build.topics().jobAlerts();
+    }
+
     /** The topic of an event type. */
     public String topicOf(SessionEvent e) {
-        return topics.of(e.type());
+        return build.topics().of(e.type());
     }
 
     private List<Message> records(JobSession s, List<SessionEvent> events) {
         List<Message> built = new ArrayList<>(events.size());
         for (SessionEvent e : events) {
-            Message m = new DefaultMessage(camel);
-            m.setHeader(KafkaConstants.KEY, e.key());
-            m.setHeader(KafkaConstants.OVERRIDE_TOPIC, topicOf(e));
-            m.setBody(mapper.toCloudEvent(e));
+            Message m = build.of(e);
             int size = RecordSize.of(m);
             if (size > MAX_RECORD_BYTES) {
                 throw new InvalidSessionException("the record of session " + abbreviate(s.getUid()) + " would be "

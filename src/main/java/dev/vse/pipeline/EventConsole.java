@@ -1,5 +1,6 @@
 package dev.vse.pipeline;
 
+import dev.vse.event.JobAlert;
 import dev.vse.event.SessionEvent;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -23,6 +24,11 @@ public final class EventConsole {
         for (SessionEvent e : page.events()) {
             LOG.info(String.format("%-27s key=%s type=%s job=\"%s\" %s/%s%s", stage.topicOf(e), e.key(), e.type().ceType(),
                     e.jobName(), e.state(), e.result(), Boolean.TRUE.equals(e.isRetry()) ? " (retry)" : ""));
+        }
+        for (JobAlert a : page.alerts()) {
+            LOG.info(String.format("%-27s key=%s type=%s job=\"%s\" attempts=%d%s", stage.topicOf(a), a.key(),
+                    a.status().ceType(), a.jobName(), a.attempts(),
+                    a.failureMessage() == null ? "" : " \"" + a.failureMessage() + "\""));
         }
     }
 }

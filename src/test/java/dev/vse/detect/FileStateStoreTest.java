@@ -206,6 +206,20 @@ class FileStateStoreTest extends StateStoreContract {
     }
 
     @Test
+    void givenIncidents_whenReopenedBeforeAndAfterCompaction_thenOpenOnesStay() {
+        store.commit(EM, List.of(snapshot("a", "Stopped", "Failed", T0)),
+                List.of(new IncidentEntry("urn:veeam:Job:1", "{\"phase\":\"PENDING\"}"),
+                        new IncidentEntry("urn:veeam:Job:2", "{\"phase\":\"OPEN\"}")));
+        store.commit(EM, List.of(), List.of(new IncidentEntry("urn:veeam:Job:2", null)));
+        reopen();
+        assertThat(store.incidents(EM)).containsOnlyKeys("urn:veeam:Job:1");
+        ((FileStateStore) store).compact(EM);
+        reopen();
+        assertThat(store.incidents(EM)).containsExactly(java.util.Map.entry("urn:veeam:Job:1", "{\"phase\":\"PENDING\"}"));
+        assertThat(store.get(EM, uid("a"))).isPresent();
+    }
+
+    @Test
     void givenBaselines_whenReopenedBeforeAndAfterCompaction_thenFirstValuesStay() {
         store.commitBaseline(EM, BACKUP, T0);
         store.commitBaseline(EM, REPLICA, T0.plusSeconds(60));

@@ -53,6 +53,19 @@ abstract class StateStoreContract {
     }
 
     @Test
+    void givenIncidentChanges_whenCommittedWithAPage_thenTheLatestStatePerJobAndClosedOnesGone() {
+        store.commit(EM, List.of(snapshot("a", "Stopped", "Failed", T0)),
+                List.of(new IncidentEntry("urn:veeam:Job:1", "{\"phase\":\"PENDING\"}"),
+                        new IncidentEntry("urn:veeam:Job:2", "{\"phase\":\"OPEN\"}")));
+        store.commit(EM, List.of(), List.of(new IncidentEntry("urn:veeam:Job:1", "{\"phase\":\"OPEN\"}"),
+                new IncidentEntry("urn:veeam:Job:2", null), new IncidentEntry("urn:veeam:Job:never", null)));
+
+        assertThat(store.incidents(EM)).containsExactly(java.util.Map.entry("urn:veeam:Job:1", "{\"phase\":\"OPEN\"}"));
+        assertThat(store.get(EM, uid("a"))).isPresent();
+        assertThat(store.incidents("em02")).as("EMs are separate").isEmpty();
+    }
+
+    @Test
     void givenMixedSessions_whenUnfinishedAsked_thenOnlyRunningOfThatType() {
         SessionSnapshot replica = new SessionSnapshot(EM, "urn:veeam:ReplicaJobSession:r", "ReplicaJobSession",
                 null, null, null, null, null, T0, null, "Working", "None", 1, null, false, T0);
