@@ -248,14 +248,15 @@ public final class EmSimulator implements AutoCloseable {
             faults.count("unknownElements");
         }
         xml = Mangler.withCorruptSessions(xml, faults.corruptSessions());
-        send(ex, 200, xml, fault.kind());
         if (low[0].equals("query")) {
+            // before the answer goes out: a client that sends the next page as soon as it has this one must meet a dead token
             int limit = faults.expireTokenAfterPages();
             if (limit > 0 && logon.queryPages.incrementAndGet() >= limit) {
                 tokens.invalidate(logon);
                 faults.count("tokenExpired");
             }
         }
+        send(ex, 200, xml, fault.kind());
     }
 
     private Object data(String[] low, String[] seg, Map<String, String> params, Snapshot snap, Representations rep, String base) {
