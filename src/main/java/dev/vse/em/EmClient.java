@@ -4,7 +4,12 @@ import dev.vse.model.BackupTaskSession;
 import dev.vse.model.BackupTaskSessions;
 import dev.vse.model.EnterpriseManager;
 import dev.vse.model.EmXml;
+import dev.vse.model.JobEntity;
 import dev.vse.model.JobSession;
+import dev.vse.model.Link;
+import dev.vse.model.ReplicaJobSession;
+import dev.vse.model.ReplicaTaskSessions;
+import dev.vse.model.TaskSession;
 import dev.vse.model.SessionPage;
 import dev.vse.model.LogonSession;
 import dev.vse.model.SupportedVersion;
@@ -143,7 +148,7 @@ public final class EmClient implements AutoCloseable {
      * @throws EmRequestException {@link FailureKind#MALFORMED} also when the body is XML but no job session
      */
     public SessionResponse getSession(String href) {
-        EmResponse response = get(EmUrls.withoutParam(href, "format"), Map.of("format", "Entity"));
+        EmResponse response = getEntity(href);
         SessionPage read = http.read(response, EmXml::readSessions);
         if (read.sessions().size() == 1) {
             return new SessionResponse(response, read.sessions().get(0));
@@ -156,9 +161,50 @@ public final class EmClient implements AutoCloseable {
 
     /** The task (per-VM) sessions of a backup job session: {@code {href}/taskSessions?format=Entity}. */
     public List<BackupTaskSession> taskSessions(String sessionHref) {
-        String path = EmUrls.withoutQuery(sessionHref);
-        EmResponse response = get(path + (path.endsWith("/") ? "" : "/") + "taskSessions", Map.of("format", "Entity"));
-        return http.parse(response, BackupTaskSessions.class).getSessions();
+        return entities(below(sessionHref, "taskSessions"), BackupTaskSessions.class).getSessions();
+    }
+
+    /**
+     * The task (per-VM) sessions of a job session, as entities: a backup session's through its
+     * {@code Rel="Down" Type="BackupTaskSessionReferenceList"} link (else {@code {href}/taskSessions}), a replica
+     * session's through {@code ReplicaTaskSessionReferenceList} (else {@code {href}/replicaTaskSessions}). One
+     * request; only a 401 is repeated, once, after a fresh logon.
+     *
+     * @throws EmRequestException for any failure, {@link FailureKind#MALFORMED} also for another root element
+     */
+    public List<? extends TaskSession> taskSessions(JobSession session) {
+        boolean replica = session instanceof ReplicaJobSession;
+        String listType = replica ? "ReplicaTaskSessionReferenceList" : "BackupTaskSessionReferenceList";
+        String href = Optional.ofNullable(session.getLinks()).flatMap(l -> l.find("Down", listType)).map(Link::getHref)
+                .orElseGet(() -> below(session.getHref(), replica ? "replicaTaskSessions" : "taskSessions"));
+        return replica ? entities(href, ReplicaTaskSessions.class).getSessions()
+                : entities(href, BackupTaskSessions.class).getSessions();
+    }
+
+    /**
+     * A job entity by the job's {@code Href} (a session's {@link JobSession#jobHref()}), {@code format=Entity}
+     * enforced: {@link dev.vse.model.Job}, {@link dev.vse.model.AgentBackupJob} or {@link dev.vse.model.NasJob}.
+     *
+     * @throws EmRequestException for any failure, {@link FailureKind#MALFORMED} also when the body is no job entity
+     */
+    public JobEntity job(String jobHref) {
+        return entities(java.util.Objects.requireNonNull(jobHref, "jobHref"), JobEntity.class);
+    }
+
+    /** GET of {@code href} with {@code format=Entity} (replacing any format it has). */
+    private EmResponse getEntity(String href) {
+        return get(EmUrls.withoutParam(href, "format"), Map.of("format", "Entity"));
+    }
+
+    /** {@link #getEntity} parsed as {@code type}. */
+    private <T> T entities(String href, Class<T> type) {
+        return http.parse(getEntity(href), type);
+    }
+
+    /** {@code href} without its query, then {@code /part}. */
+    private static String below(String href, String part) {
+        String path = EmUrls.withoutQuery(href);
+        return path + (path.endsWith("/") ? "" : "/") + part;
     }
 
     /** Logs out ({@code DELETE /logonSessions/{SessionId}}, best effort) and unregisters the component. */

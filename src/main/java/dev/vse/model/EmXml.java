@@ -149,7 +149,8 @@ public final class EmXml {
             return JAXBContext.newInstance(EnterpriseManager.class, LogonSession.class, LogonSessions.class,
                     QueryResult.class, EntityReferences.class, EntityRef.class, BackupJobSession.class,
                     ReplicaJobSession.class, BackupTaskSession.class, BackupJobSessions.class,
-                    ReplicaJobSessions.class, BackupTaskSessions.class, EmError.class);
+                    ReplicaJobSessions.class, BackupTaskSessions.class, ReplicaTaskSession.class,
+                    ReplicaTaskSessions.class, Job.class, AgentBackupJob.class, NasJob.class, EmError.class);
         } catch (JAXBException e) {
             throw new ExceptionInInitializerError(e);
         }

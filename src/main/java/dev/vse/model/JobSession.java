@@ -37,6 +37,11 @@ public abstract class JobSession {
         return links == null ? null : links.find("Up", "BackupServerReference").map(Link::getName).orElse(null);
     }
 
+    /** The {@code Href} of the {@code Rel="Up" Type="JobReference"} link (the job, for its retry policy); null if absent. */
+    public String jobHref() {
+        return links == null ? null : links.find("Up", "JobReference").map(Link::getHref).orElse(null);
+    }
+
     public String getHref() { return href; }
     public void setHref(String href) { this.href = href; }
     public String getType() { return type; }

@@ -60,6 +60,6 @@ final class Collector {
 
     private void take() {
         snapshotVersion = estate.version();
-        snapshot = new Snapshot(++epoch, estate.all());
+        snapshot = new Snapshot(++epoch, estate.all(), estate.jobs());
     }
 }

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A fake Veeam Backup Enterprise Manager REST API (XML, namespace {@code http://www.veeam.com/ent/v1.0}) served by
  * the JDK's HTTP server: logon sessions with idle expiry, the query service, backup/replica/task session resources,
- * {@code <Error>} bodies, EM's collection lag and injectable faults. See {@code docs/simulator.md}.
+ * job resources with their retry policy, {@code <Error>} bodies, EM's collection lag and injectable faults. See {@code docs/simulator.md}.
  */
 public final class EmSimulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmSimulator.class);
@@ -223,6 +223,11 @@ public final class EmSimulator implements AutoCloseable {
             return;
         }
         requireMethod(method, "GET");
+        Integer pathStatus = faults.pathFailure(lower);
+        if (pathStatus != null) {
+            faults.count("path");
+            throw new EmError(pathStatus, EmError.reason(pathStatus));
+        }
         FaultPlan.Fault fault = faults.next();
         faults.count(fault);
         switch (fault.kind()) {
@@ -248,14 +253,15 @@ public final class EmSimulator implements AutoCloseable {
             faults.count("unknownElements");
         }
         xml = Mangler.withCorruptSessions(xml, faults.corruptSessions());
-        send(ex, 200, xml, fault.kind());
         if (low[0].equals("query")) {
+            // before the answer goes out: a client that sends the next page as soon as it has this one must meet a dead token
             int limit = faults.expireTokenAfterPages();
             if (limit > 0 && logon.queryPages.incrementAndGet() >= limit) {
                 tokens.invalidate(logon);
                 faults.count("tokenExpired");
             }
         }
+        send(ex, 200, xml, fault.kind());
     }
 
     private Object data(String[] low, String[] seg, Map<String, String> params, Snapshot snap, Representations rep, String base) {
@@ -270,11 +276,29 @@ public final class EmSimulator implements AutoCloseable {
             case "replicasessions":
                 return Resources.sessions(low, seg, entity, snap, rep, retentionStart());
             case "backuptasksessions":
+            case "replicatasksessions":
                 return Resources.tasks(low, seg, entity, snap, rep, retentionStart());
+            case "jobs":
+                return orNotFound(JobResources.jobs(Representations.JobRoot.JOB, low, seg, entity, snap, rep, retentionStart()), seg);
+            case "agents":
+            case "nas":
+                if (low.length > 1 && low[1].equals("jobs")) {
+                    Representations.JobRoot root = low[0].equals("agents") ? Representations.JobRoot.AGENT : Representations.JobRoot.NAS;
+                    return orNotFound(JobResources.jobs(root, java.util.Arrays.copyOfRange(low, 1, low.length),
+                            java.util.Arrays.copyOfRange(seg, 1, seg.length), entity, snap, rep, retentionStart()), seg);
+                }
+                break;
             default:
                 break;
         }
         throw new EmError(404, "Resource not found: /api/" + String.join("/", seg));
+    }
+
+    private static Object orNotFound(Object body, String[] seg) {
+        if (body == null) {
+            throw new EmError(404, "Resource not found: /api/" + String.join("/", seg));
+        }
+        return body;
     }
 
     private Instant retentionStart() {

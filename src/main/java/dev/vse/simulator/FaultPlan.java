@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>expire after pages: a token becomes invalid after it has been used for n query pages;</li>
  *   <li>body (one-shot only): status 200 with exactly the bytes given by the test;</li>
  *   <li>pass (one-shot only): served normally, to position the faults queued after it on a later request;</li>
- *   <li>unknown elements: every data body carries elements and attributes this client has never heard of.</li>
+ *   <li>unknown elements: every data body carries elements and attributes this client has never heard of;</li>
+ *   <li>path failures: every data request whose path contains a part (e.g. {@code taskSessions}, case-insensitive,
+ *       query string excluded) is answered a given status, before and without drawing any other fault.</li>
  * </ul>
  * {@link #injected()} counts the faults actually injected, by kind.
  */
@@ -51,6 +53,7 @@ public final class FaultPlan {
     private volatile boolean bom;
     private volatile int expireTokenAfterPages;
     private volatile boolean unknownElements;
+    private final Map<String, Integer> failPaths = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, AtomicLong> injected = new ConcurrentSkipListMap<>();
 
     public FaultPlan(FaultOptions o) {
@@ -69,10 +72,12 @@ public final class FaultPlan {
         truncatedRate = o.truncatedRate;
         bom = o.bom;
         expireTokenAfterPages = o.expireTokenAfterPages;
+        failPaths.clear();
+        failPaths.putAll(o.failPaths);
         return this;
     }
 
-    /** Removes every fault: rates 0, no BOM, no token expiry, no unknown elements, no queued one-shots. */
+    /** Removes every fault: rates 0, no BOM, no token expiry, no unknown elements, no path failures, no queued one-shots. */
     public synchronized FaultPlan clear() {
         oneShots.clear();
         unknownElements = false;
@@ -89,6 +94,46 @@ public final class FaultPlan {
     public FaultPlan bom(boolean on) { bom = on; return this; }
     /** A token becomes invalid once it has been used for {@code n} query pages (0 = off). */
     public FaultPlan expireTokenAfterPages(int n) { expireTokenAfterPages = Math.max(0, n); return this; }
+
+    /**
+     * From now on, every data request whose path contains {@code pathPart} (case-insensitively; e.g.
+     * {@code "taskSessions"} hits {@code /backupSessions/{ID}/taskSessions} and {@code /backupTaskSessions}, never
+     * {@code /query}) is answered {@code status} with an {@code <Error>} body, until {@link #clearPathFailures()}.
+     */
+    public FaultPlan failPaths(String pathPart, int status) {
+        failPaths.put(pathKey(pathPart), checkStatus(status));
+        return this;
+    }
+
+    /** Removes every path failure. */
+    public FaultPlan clearPathFailures() {
+        failPaths.clear();
+        return this;
+    }
+
+    /** The status of the first path failure whose part {@code lowerCasePath} contains; null when none applies. */
+    Integer pathFailure(String lowerCasePath) {
+        for (Map.Entry<String, Integer> e : failPaths.entrySet()) {
+            if (lowerCasePath.contains(e.getKey())) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    static String pathKey(String pathPart) {
+        if (pathPart == null || pathPart.isBlank()) {
+            throw new IllegalArgumentException("path part must not be empty");
+        }
+        return pathPart.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    static int checkStatus(int status) {
+        if (status < 100 || status > 599) {
+            throw new IllegalArgumentException("HTTP status must be between 100 and 599: " + status);
+        }
+        return status;
+    }
 
     /** The next {@code count} data requests fail with {@code status} and an {@code <Error>} body. */
     public FaultPlan failNext(int status, int count) { return queue(new Fault(Kind.STATUS, status), count); }

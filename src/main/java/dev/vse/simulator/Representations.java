@@ -1,16 +1,24 @@
 package dev.vse.simulator;
 
+import dev.vse.model.AgentBackupJob;
 import dev.vse.model.BackupJobSession;
 import dev.vse.model.BackupTaskSession;
 import dev.vse.model.EnterpriseManager;
 import dev.vse.model.EntityRef;
+import dev.vse.model.Job;
+import dev.vse.model.JobEntity;
+import dev.vse.model.JobScheduleOptions;
 import dev.vse.model.JobSession;
 import dev.vse.model.Link;
 import dev.vse.model.Links;
 import dev.vse.model.LogonSession;
+import dev.vse.model.NasJob;
 import dev.vse.model.Ref;
 import dev.vse.model.ReplicaJobSession;
+import dev.vse.model.ReplicaTaskSession;
+import dev.vse.model.RetryOptions;
 import dev.vse.model.SupportedVersion;
+import dev.vse.model.TaskSession;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -72,12 +80,9 @@ final class Representations {
     private List<Link> upLinks(SimSession s) {
         List<Link> l = new ArrayList<>();
         l.add(new Link("Up", "BackupServerReference", base + "/backupServers/" + s.getBackupServerId(), s.getBackupServerName()));
-        l.add(new Link("Up", "JobReference", base + jobPath(s) + s.getJobId(), s.getJobName()));
+        SimJob job = SimJob.of(s);
+        l.add(new Link("Up", "JobReference", jobHref(job, jobRoot(job)), s.getJobName()));
         return l;
-    }
-
-    private static String jobPath(SimSession s) {
-        return "AgentBackup".equals(s.getJobType()) || "AgentManagement".equals(s.getJobType()) ? "/agents/jobs/" : "/jobs/";
     }
 
     private Link downTasks(SimSession s) {
@@ -122,10 +127,86 @@ final class Representations {
         return e;
     }
 
-    // ---- task sessions
+    // ---- jobs
 
-    String taskHref(SimTaskSession t) {
-        return base + "/backupTaskSessions/" + t.getId();
+    /** The three job entity roots, with the path, reference type and UID prefix EM documents for each. */
+    enum JobRoot {
+        JOB("/jobs/", "Job", "JobReference", "urn:veeam:Job:"),
+        AGENT("/agents/jobs/", "AgentBackupJob", "AgentBackupJobReference", "urn:veeam:AgentBackupJob:"),
+        NAS("/nas/jobs/", "NasJob", "NasJobReference", "urn:veeam:NasJob:");
+
+        final String path;
+        final String type;
+        final String refType;
+        final String uidPrefix;
+
+        JobRoot(String path, String type, String refType, String uidPrefix) {
+            this.path = path;
+            this.type = type;
+            this.refType = refType;
+            this.uidPrefix = uidPrefix;
+        }
+    }
+
+    /**
+     * Where a session's {@code JobReference} points: agent jobs under {@code /agents/jobs}, every other job under
+     * {@code /jobs}, file share jobs included (as in the documented {@code /nas/jobs/{ID}/backupSessions} example).
+     */
+    static JobRoot jobRoot(SimJob j) {
+        return j.isAgent() ? JobRoot.AGENT : JobRoot.JOB;
+    }
+
+    String jobHref(SimJob j, JobRoot root) {
+        return base + root.path + j.getId();
+    }
+
+    Ref jobRef(SimJob j, JobRoot root, boolean single) {
+        List<Link> l = new ArrayList<>();
+        l.add(new Link("Up", "BackupServerReference", base + "/backupServers/" + j.getBackupServerId(), j.getBackupServerName()));
+        l.add(new Link("Alternate", root.type, jobHref(j, root) + "?format=Entity", j.getName()));
+        String href = jobHref(j, root);
+        return single ? new EntityRef(root.refType, href, j.getName(), root.uidPrefix + j.getId(), new Links(l))
+                : new Ref(root.refType, href, j.getName(), root.uidPrefix + j.getId(), new Links(l));
+    }
+
+    /** Entity form, shaped like the documented examples; {@code NASJob} has no {@code JobType}, as documented. */
+    JobEntity jobEntity(SimJob j, JobRoot root) {
+        JobEntity e = switch (root) {
+            case AGENT -> new AgentBackupJob();
+            case NAS -> new NasJob();
+            case JOB -> new Job();
+        };
+        String href = jobHref(j, root);
+        e.setHref(href + "?format=Entity");
+        e.setType(root.type);
+        e.setName(j.getName());
+        e.setUid(root.uidPrefix + j.getId());
+        e.setLinks(new Links(List.of(
+                new Link("Up", "BackupServerReference", base + "/backupServers/" + j.getBackupServerId(), j.getBackupServerName()),
+                new Link("Alternate", "JobReference", href, j.getName()),
+                new Link("Down", "BackupJobSessionReferenceList", href + "/backupSessions", null))));
+        if (root != JobRoot.NAS) {
+            e.setJobType(j.getType());
+        }
+        e.setScheduleConfigured(true);
+        e.setScheduleEnabled(true);
+        e.setJobScheduleOptions(JobScheduleOptions.standard(
+                new RetryOptions(j.getRetryTimes(), j.retryTimeoutMinutes(), j.isRetrySpecified())));
+        return e;
+    }
+
+    // ---- task sessions (backup tasks under /backupTaskSessions, replica tasks under /replicaTaskSessions)
+
+    String taskHref(SimSession job, SimTaskSession t) {
+        return base + (job.isReplica() ? "/replicaTaskSessions/" : "/backupTaskSessions/") + t.getId();
+    }
+
+    static String taskType(SimSession job) {
+        return job.isReplica() ? "ReplicaTaskSession" : "BackupTaskSession";
+    }
+
+    static String taskUid(SimSession job, SimTaskSession t) {
+        return "urn:veeam:" + taskType(job) + ":" + t.getId();
     }
 
     private List<Link> taskUpLinks(SimSession job) {
@@ -135,23 +216,36 @@ final class Representations {
         return l;
     }
 
+    /** Reference form of a backup or replica task session (by the job session's type). */
     Ref taskRef(SimSession job, SimTaskSession t, boolean single) {
         List<Link> l = taskUpLinks(job);
-        l.add(new Link("Alternate", "BackupTaskSession", taskHref(t) + "?format=Entity", taskName(t)));
-        String type = "BackupTaskSessionReference";
-        return single ? new EntityRef(type, taskHref(t), taskName(t), t.uid(), new Links(l))
-                : new Ref(type, taskHref(t), taskName(t), t.uid(), new Links(l));
+        String href = taskHref(job, t);
+        l.add(new Link("Alternate", taskType(job), href + "?format=Entity", taskName(t)));
+        String type = taskType(job) + "Reference";
+        return single ? new EntityRef(type, href, taskName(t), taskUid(job, t), new Links(l))
+                : new Ref(type, href, taskName(t), taskUid(job, t), new Links(l));
     }
 
     BackupTaskSession taskEntity(SimSession job, SimTaskSession t) {
-        BackupTaskSession e = new BackupTaskSession();
-        e.setHref(taskHref(t) + "?format=Entity");
-        e.setType("BackupTaskSession");
+        BackupTaskSession e = fill(new BackupTaskSession(), job, t);
+        e.setVmUid(t.getVmUid());
+        return e;
+    }
+
+    /** Like the documented v13 example, {@code VmDisplayName} included; no {@code VmUid}. */
+    ReplicaTaskSession replicaTaskEntity(SimSession job, SimTaskSession t) {
+        return fill(new ReplicaTaskSession(), job, t);
+    }
+
+    private <T extends TaskSession> T fill(T e, SimSession job, SimTaskSession t) {
+        String href = taskHref(job, t);
+        e.setHref(href + "?format=Entity");
+        e.setType(taskType(job));
         e.setName(taskName(t));
-        e.setUid(t.uid());
+        e.setUid(taskUid(job, t));
         e.setVmDisplayName(t.getVmName());
         List<Link> l = taskUpLinks(job);
-        l.add(new Link("Alternate", "BackupTaskSessionReference", taskHref(t), taskName(t)));
+        l.add(new Link("Alternate", taskType(job) + "Reference", href, taskName(t)));
         e.setLinks(new Links(l));
         e.setJobSessionUid(job.uid());
         e.setCreationTimeUtc(t.getCreationTime());
@@ -160,7 +254,6 @@ final class Representations {
         e.setResult(t.getResult());
         e.setReason(t.getReason() == null ? "" : t.getReason());
         e.setTotalSize(t.getTotalSize());
-        e.setVmUid(t.getVmUid());
         return e;
     }
 }

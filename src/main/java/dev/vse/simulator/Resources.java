@@ -2,22 +2,20 @@ package dev.vse.simulator;
 
 import dev.vse.model.BackupJobSession;
 import dev.vse.model.BackupJobSessions;
-import dev.vse.model.BackupTaskSession;
 import dev.vse.model.BackupTaskSessions;
 import dev.vse.model.EntityReferences;
-import dev.vse.model.Link;
-import dev.vse.model.Links;
-import dev.vse.model.Ref;
 import dev.vse.model.ReplicaJobSession;
 import dev.vse.model.ReplicaJobSessions;
+import dev.vse.model.ReplicaTaskSessions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The session resources: {@code /backupSessions[/{ID}[/taskSessions]]}, {@code /replicaSessions[/{ID}[/replicaTaskSessions]]},
- * {@code /backupTaskSessions[/{ID}]}, each as references or, with {@code format=Entity}, entities. Collections are in
- * insertion order (EM's are unordered) and, as documented, hold only sessions created in the last 30 days.
+ * {@code /backupTaskSessions[/{ID}]}, {@code /replicaTaskSessions[/{ID}]}, each as references or, with
+ * {@code format=Entity}, entities. Collections are in insertion order (EM's are unordered) and, as documented, hold
+ * only sessions created in the last 30 days.
  */
 final class Resources {
     private Resources() { }
@@ -41,25 +39,32 @@ final class Resources {
                     : new EntityReferences(s.getTasks().stream().map(t -> rep.taskRef(s, t, false)).toList());
         }
         if (low.length == 3 && type.equals(SimSession.REPLICA) && low[2].equals("replicatasksessions")) {
-            return replicaTaskRefs(s, rep);
+            return entity ? new ReplicaTaskSessions(s.getTasks().stream().map(t -> rep.replicaTaskEntity(s, t)).toList())
+                    : new EntityReferences(s.getTasks().stream().map(t -> rep.taskRef(s, t, false)).toList());
         }
         throw new EmError(404, "Resource not found: /api/" + String.join("/", seg));
     }
 
+    /** {@code /backupTaskSessions[/{ID}]} or, for {@code low[0] = replicatasksessions}, {@code /replicaTaskSessions[/{ID}]}. */
     static Object tasks(String[] low, String[] seg, boolean entity, Snapshot snap, Representations rep, Instant since) {
+        boolean replica = low[0].equals("replicatasksessions");
         if (low.length == 1) {
-            List<QueryTypes.TaskRow> rows = snap.tasks.stream().filter(r -> !r.task().getCreationTime().isBefore(since)).toList();
-            if (entity) {
-                List<BackupTaskSession> l = rows.stream().map(r -> rep.taskEntity(r.job(), r.task())).toList();
-                return new BackupTaskSessions(l);
+            List<QueryTypes.TaskRow> rows = (replica ? snap.replicaTasks : snap.tasks).stream()
+                    .filter(r -> !r.task().getCreationTime().isBefore(since)).toList();
+            if (!entity) {
+                return new EntityReferences(rows.stream().map(r -> rep.taskRef(r.job(), r.task(), false)).toList());
             }
-            return new EntityReferences(rows.stream().map(r -> rep.taskRef(r.job(), r.task(), false)).toList());
+            return replica ? new ReplicaTaskSessions(rows.stream().map(r -> rep.replicaTaskEntity(r.job(), r.task())).toList())
+                    : new BackupTaskSessions(rows.stream().map(r -> rep.taskEntity(r.job(), r.task())).toList());
         }
-        QueryTypes.TaskRow row = low.length == 2 ? snap.task(seg[1]) : null;
+        QueryTypes.TaskRow row = low.length != 2 ? null : replica ? snap.replicaTask(seg[1]) : snap.task(seg[1]);
         if (row == null) {
-            throw new EmError(404, "BackupTaskSession with id " + seg[1] + " was not found.");
+            throw new EmError(404, (replica ? "ReplicaTaskSession" : "BackupTaskSession") + " with id " + seg[1] + " was not found.");
         }
-        return entity ? rep.taskEntity(row.job(), row.task()) : rep.taskRef(row.job(), row.task(), true);
+        if (!entity) {
+            return rep.taskRef(row.job(), row.task(), true);
+        }
+        return replica ? rep.replicaTaskEntity(row.job(), row.task()) : rep.taskEntity(row.job(), row.task());
     }
 
     private static Object sessionEntities(String type, List<SimSession> list, Representations rep) {
@@ -71,18 +76,5 @@ final class Resources {
         List<BackupJobSession> l = new ArrayList<>();
         list.forEach(s -> l.add((BackupJobSession) rep.sessionEntity(s)));
         return new BackupJobSessions(l);
-    }
-
-    /** Replica task sessions are listed as references only (no entity resource is simulated). */
-    private static EntityReferences replicaTaskRefs(SimSession s, Representations rep) {
-        List<Ref> refs = new ArrayList<>();
-        String base = rep.sessionHref(s).replaceAll("/replicaSessions/.*$", "");
-        for (SimTaskSession t : s.getTasks()) {
-            String href = base + "/replicaTaskSessions/" + t.getId();
-            String name = Representations.taskName(t);
-            refs.add(new Ref("ReplicaTaskSessionReference", href, name, "urn:veeam:ReplicaTaskSession:" + t.getId(),
-                    new Links(List.of(new Link("Up", "ReplicaJobSessionReference", rep.sessionHref(s), s.name())))));
-        }
-        return new EntityReferences(refs);
     }
 }

@@ -10,12 +10,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The live data of the backup servers behind the simulated EM: job sessions (backup and replica) with their
- * task sessions, in insertion order. Thread-safe; readers get copies. What the API shows is a snapshot of this
+ * The live data of the backup servers behind the simulated EM: jobs, and job sessions (backup and replica) with
+ * their task sessions, in insertion order. Thread-safe; readers get copies. What the API shows is a snapshot of this
  * estate taken at collection boundaries (see {@link SimulatorOptions#withCollectionLag}).
  */
 public final class SessionEstate {
     private final Map<String, SimSession> sessions = new LinkedHashMap<>();
+    private final Map<String, SimJob> jobs = new LinkedHashMap<>();
     private final AtomicLong version = new AtomicLong();
 
     /** Adds or replaces a session (keyed by its GUID, case-insensitively). The estate keeps a copy. */
@@ -65,12 +66,30 @@ public final class SessionEstate {
         return out;
     }
 
+    /** Adds or replaces a job (keyed by its GUID, case-insensitively); the estate keeps a copy. */
+    public synchronized void putJob(SimJob job) {
+        jobs.put(SimSession.key(job.getId()), job.copy());
+        version.incrementAndGet();
+    }
+
+    /** A copy of the registered job, by GUID or UID. */
+    public synchronized Optional<SimJob> job(String idOrUid) {
+        SimJob j = jobs.get(key(idOrUid));
+        return Optional.ofNullable(j == null ? null : j.copy());
+    }
+
+    /** Copies of the registered jobs in insertion order (jobs only named by sessions are not among them). */
+    public synchronized List<SimJob> jobs() {
+        return jobs.values().stream().map(SimJob::copy).toList();
+    }
+
     public synchronized void remove(String idOrUid) {
         if (sessions.remove(key(idOrUid)) != null) {
             version.incrementAndGet();
         }
     }
 
+    /** Removes every session (registered jobs stay). */
     public synchronized void clear() {
         sessions.clear();
         version.incrementAndGet();

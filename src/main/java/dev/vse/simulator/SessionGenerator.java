@@ -8,10 +8,14 @@ import java.util.Random;
 
 /**
  * Generates a living estate: jobs of mixed types whose runs start every period (± jitter), move through
- * Starting → Working (→ an undocumented state now and then) → Stopped with Success/Warning/Failed, and whose
- * failures are retried by new sessions with {@code IsRetry=true}. Runs before the start instant form the
- * history. Deterministic: each job draws from its own random seeded from the options' seed, so the same seed and
- * the same start instant give the same estate however often {@link #advanceTo} is called.
+ * Starting → Working (→ an undocumented state now and then) → Stopped with Success/Warning/Failed. Each job has a
+ * retry policy ({@link SimJob}, served on its job entity); a failed run is retried as the policy says: while retries
+ * are left, a new session of the job starts {@code RetryTimeout} after the failure ended, and fails again or
+ * succeeds by chance. Most retry sessions carry {@code IsRetry=true}, a share {@code false} (both occur on real
+ * servers). Failed VMs carry a failure reason, the VM of a warning run a warning, all others {@code <Reason />}.
+ * Runs before the start instant form the history. Deterministic: each job draws from its own random seeded from the
+ * options' seed, so the same seed and the same start instant give the same estate however often {@link #advanceTo}
+ * is called.
  */
 public final class SessionGenerator implements EstateDriver {
     private static final String[][] MIX = {
@@ -25,24 +29,17 @@ public final class SessionGenerator implements EstateDriver {
     private final GeneratorOptions o;
     private final Timeline timeline = new Timeline();
     private final List<Job> jobs = new ArrayList<>();
+    private boolean jobsRegistered;
 
     private static final class Job {
         final Random random;
-        final String id;
-        final String name;
-        final String type;
-        final String serverId;
-        final String serverName;
+        final SimJob sim;
         final List<String> vms = new ArrayList<>();
         Instant nextStart;
 
-        Job(Random random, String id, String name, String type, String serverId, String serverName) {
+        Job(Random random, SimJob sim) {
             this.random = random;
-            this.id = id;
-            this.name = name;
-            this.type = type;
-            this.serverId = serverId;
-            this.serverName = serverName;
+            this.sim = sim;
         }
     }
 
@@ -54,11 +51,14 @@ public final class SessionGenerator implements EstateDriver {
             Random r = new Random(options.seed * 1_000_003L + i);
             String type = pickType(r);
             String[] server = servers[i % servers.length];
-            Job job = new Job(r, Names.guid(r), jobName(type, i + 1), type, server[0], server[1]);
+            SimJob sim = new SimJob(Names.guid(r), jobName(type, i + 1), type).setBackupServerId(server[0]).setBackupServerName(server[1]);
+            Job job = new Job(r, sim);
             int vms = 1 + r.nextInt(o.maxVmsPerJob);
             for (int v = 0; v < vms; v++) {
                 job.vms.add(String.format("%s-vm%02d", type.toLowerCase(), (i + 1) * 10 + v));
             }
+            boolean retries = r.nextDouble() >= o.retryOffRate;
+            sim.setRetry(retries, 1 + r.nextInt(o.maxRetries), o.retryTimeout);
             job.nextStart = start.minus(o.history).plusMillis((long) (r.nextDouble() * o.period.toMillis()));
             jobs.add(job);
         }
@@ -66,6 +66,10 @@ public final class SessionGenerator implements EstateDriver {
 
     @Override
     public void advanceTo(Instant t, SessionEstate estate) {
+        if (!jobsRegistered) {
+            jobs.forEach(j -> estate.putJob(j.sim));
+            jobsRegistered = true;
+        }
         for (Job job : jobs) {
             while (!job.nextStart.isAfter(t)) {
                 Instant end = planRun(job, job.nextStart, 0);
@@ -78,29 +82,40 @@ public final class SessionGenerator implements EstateDriver {
         timeline.runUntil(t, estate);
     }
 
-    /** Schedules one run (and its retries); returns when the last of them ends. */
+    /** Schedules one run (attempt 0) and, per the job's retry policy, its retries; returns when the last of them ends. */
     private Instant planRun(Job job, Instant start, int attempt) {
         Random r = job.random;
+        SimJob sim = job.sim;
         long minMs = o.minDuration.toMillis();
         long duration = minMs + (long) (r.nextDouble() * (o.maxDuration.toMillis() - minMs));
         Instant end = start.plusMillis(Math.max(duration, 1000));
         double roll = r.nextDouble();
-        String result = roll < o.failureRate ? "Failed" : roll < o.failureRate + o.warningRate ? "Warning" : "Success";
+        String result = attempt > 0 ? (roll < o.retryFailureRate ? "Failed" : "Success")
+                : roll < o.failureRate ? "Failed" : roll < o.failureRate + o.warningRate ? "Warning" : "Success";
+        boolean flagged = attempt > 0 && r.nextDouble() >= o.unflaggedRetryRate;
         String unknown = r.nextDouble() < o.unknownStateRate ? UNKNOWN_STATES[r.nextInt(UNKNOWN_STATES.length)] : null;
         String sessionId = Names.guid(r);
         List<SimTaskSession> tasks = new ArrayList<>();
         for (String vm : job.vms) {
             SimTaskSession task = new SimTaskSession(Names.guid(r), vm, start.plusMillis(200L + r.nextInt(2000)));
-            task.setVmUid("urn:VMware:Vm:" + job.serverId + ".vm-" + (1000 + Math.abs(vm.hashCode() % 9000)));
+            task.setVmUid("urn:VMware:Vm:" + sim.getBackupServerId() + ".vm-" + (1000 + Math.abs(vm.hashCode() % 9000)));
             task.setTotalSize((1L + r.nextInt(64)) * 1_073_741_824L);
             tasks.add(task);
         }
-        String reason = REASONS["Failed".equals(result) ? r.nextInt(3) : 3 + r.nextInt(2)];
+        // the outcome per VM: one VM carries a warning or failure, in a failed run further VMs may fail too
+        String[] results = new String[tasks.size()];
+        String[] reasons = new String[tasks.size()];
         int badTask = r.nextInt(tasks.size());
+        for (int i = 0; i < tasks.size(); i++) {
+            boolean bad = !"Success".equals(result) && (i == badTask || "Failed".equals(result) && r.nextDouble() < 0.3);
+            results[i] = bad ? result : "Success";
+            reasons[i] = !bad ? "" : REASONS["Failed".equals(result) ? r.nextInt(3) : 3 + r.nextInt(2)];
+        }
 
-        SimSession s = new SimSession(job.type.equals("Replica") ? SimSession.REPLICA : SimSession.BACKUP,
-                sessionId, job.id, job.name, job.type, start)
-                .setBackupServerId(job.serverId).setBackupServerName(job.serverName).setRetry(attempt > 0).setTasks(tasks);
+        SimSession s = new SimSession(sim.getType().equals("Replica") ? SimSession.REPLICA : SimSession.BACKUP,
+                sessionId, sim.getId(), sim.getName(), sim.getType(), start)
+                .setBackupServerId(sim.getBackupServerId()).setBackupServerName(sim.getBackupServerName())
+                .setRetry(flagged).setTasks(tasks);
         timeline.schedule(start, e -> e.put(s));
         long d = end.toEpochMilli() - start.toEpochMilli();
         timeline.schedule(start.plusMillis(d / 10), e -> e.update(sessionId, x -> {
@@ -117,20 +132,17 @@ public final class SessionGenerator implements EstateDriver {
             timeline.schedule(start.plusMillis(d * 80 / 100), e -> e.update(sessionId, x -> x.setState("Working")));
         }
         timeline.schedule(start.plusMillis(d * 97 / 100), e -> e.update(sessionId, x -> x.setState("Stopping")));
-        timeline.schedule(end, e -> e.update(sessionId, x -> finish(x, result, reason, badTask, end)));
-        if ("Failed".equals(result) && o.retryOnFailure && attempt < o.maxRetries) {
-            return planRun(job, end.plus(o.retryDelay), attempt + 1);
+        timeline.schedule(end, e -> e.update(sessionId, x -> finish(x, result, results, reasons, end)));
+        if ("Failed".equals(result) && sim.isRetrySpecified() && attempt < sim.getRetryTimes()) {
+            return planRun(job, end.plus(sim.getRetryTimeout()), attempt + 1);
         }
         return end;
     }
 
-    private static void finish(SimSession x, String result, String reason, int badTask, Instant end) {
+    private static void finish(SimSession x, String result, String[] results, String[] reasons, Instant end) {
         x.setState("Stopped").setResult(result).setProgress(100).setEndTime(end);
         for (int i = 0; i < x.getTasks().size(); i++) {
-            SimTaskSession task = x.getTasks().get(i);
-            boolean bad = i == badTask && !"Success".equals(result);
-            task.setState("Completed").setEndTime(end.minusMillis(100)).setResult(bad ? result : "Success")
-                    .setReason(bad ? reason : "");
+            x.getTasks().get(i).setState("Completed").setEndTime(end.minusMillis(100)).setResult(results[i]).setReason(reasons[i]);
         }
     }
 

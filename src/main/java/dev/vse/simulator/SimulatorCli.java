@@ -27,6 +27,12 @@ public final class SimulatorCli {
             "  --warning-rate R           share of runs ending with a warning, 0..1 (default 0.15)",
             "  --period D                 a run per job every D, +-25% (default 2m)",
             "  --history D                finished sessions before start (default 2h)",
+            "  --retry-timeout D          time between a failed run and its retry, for jobs with retries (default 2m;",
+            "                             the job entity shows it rounded up to whole minutes, EM's unit)",
+            "  --max-retries N            jobs with retries draw RetryTimes from 1..N (default 3)",
+            "  --retry-off-rate R         share of jobs with retries off, RetrySpecified=false (default 0.25)",
+            "  --retry-failure-rate R     chance that a retry fails again (default 0.5)",
+            "  --unflagged-retry-rate R   share of retry sessions with IsRetry=false (default 0.3)",
             "  --token-idle D             token idle timeout (default 15m)",
             "  --collection-lag D         changes become visible in batches every D (default 0 = live)",
             "  --page-size N              query page size when pageSize is absent (default 100)",
@@ -43,6 +49,8 @@ public final class SimulatorCli {
             "  --fault-truncated-rate R   share answered 200 with half a document",
             "  --fault-bom                start every body with a UTF-8 BOM",
             "  --fault-expire-after-pages N  a token expires after N query pages",
+            "  --fail-path PART=STATUS    answer STATUS to every data request whose path contains PART",
+            "                             (case-insensitive; repeatable), e.g. --fail-path taskSessions=500",
             "  --help                     this text",
             "Durations: 500ms, 30s, 15m, 2h, 1d or ISO-8601 (PT15M); a leading - makes them negative.");
 
@@ -133,6 +141,11 @@ public final class SimulatorCli {
                 case "--warning-rate": g = g.withWarningRate(rate(name, value)); break;
                 case "--period": g = g.withPeriod(duration(name, value)); break;
                 case "--history": g = g.withHistory(duration(name, value)); break;
+                case "--retry-timeout": g = g.withRetryTimeout(duration(name, value)); break;
+                case "--max-retries": g = g.withMaxRetries(integer(name, value)); break;
+                case "--retry-off-rate": g = g.withRetryOffRate(rate(name, value)); break;
+                case "--retry-failure-rate": g = g.withRetryFailureRate(rate(name, value)); break;
+                case "--unflagged-retry-rate": g = g.withUnflaggedRetryRate(rate(name, value)); break;
                 case "--token-idle": o = o.withTokenIdleTimeout(duration(name, value)); break;
                 case "--collection-lag": o = o.withCollectionLag(duration(name, value)); break;
                 case "--page-size": o = o.withDefaultPageSize(integer(name, value)); break;
@@ -147,6 +160,7 @@ public final class SimulatorCli {
                 case "--fault-malformed-rate": f = f.withMalformedRate(rate(name, value)); break;
                 case "--fault-truncated-rate": f = f.withTruncatedRate(rate(name, value)); break;
                 case "--fault-expire-after-pages": f = f.withExpireTokenAfterPages(integer(name, value)); break;
+                case "--fail-path": f = failPath(f, name, value); break;
                 default: throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -156,6 +170,20 @@ public final class SimulatorCli {
                     keystorePassword == null ? new char[0] : keystorePassword.toCharArray());
         }
         return o.withFaults(f);
+    }
+
+    /** {@code PART=STATUS}, split at the last {@code =}. */
+    private static FaultOptions failPath(FaultOptions f, String name, String v) {
+        int eq = v.lastIndexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException(name + " expects PART=STATUS, got '" + v + "'");
+        }
+        int status = integer(name, v.substring(eq + 1));
+        try {
+            return f.withFailPath(v.substring(0, eq), status);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage());
+        }
     }
 
     private static KeyStore loadKeyStore(Path file, String password) {

@@ -40,7 +40,7 @@ public final class DemoLauncher {
                              .withSeed(Long.parseLong(opts.getOrDefault("seed", "42")))
                              .withPeriod(Duration.ofSeconds(40))
                              .withDuration(Duration.ofSeconds(5), Duration.ofSeconds(25))
-                             .withRetryDelay(Duration.ofSeconds(10))
+                             .withRetryTimeout(Duration.ofSeconds(10))
                              .withHistory(Duration.ofMinutes(3))))) {
             Map<String, String> overrides = new HashMap<>();
             overrides.put("em.url", em.baseUrl());

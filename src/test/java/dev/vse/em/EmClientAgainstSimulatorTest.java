@@ -5,9 +5,16 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.vse.em.support.Paging;
 import dev.vse.em.support.SelfSignedCert;
+import dev.vse.model.BackupJobSession;
+import dev.vse.model.JobEntity;
 import dev.vse.model.JobSession;
+import dev.vse.model.ReplicaJobSession;
+import dev.vse.model.ReplicaTaskSession;
+import dev.vse.model.TaskSession;
 import dev.vse.simulator.EmSimulator;
+import dev.vse.simulator.SimJob;
 import dev.vse.simulator.SimSession;
+import dev.vse.simulator.SimTaskSession;
 import dev.vse.simulator.SimulatorOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -178,6 +185,61 @@ class EmClientAgainstSimulatorTest {
 
             assertThat(c.clockSkew()).hasValueSatisfying(skew -> assertThat(skew)
                     .isBetween(Duration.ofMinutes(-10).minusSeconds(3), Duration.ofMinutes(-10).plusSeconds(1)));
+        }
+    }
+
+    @Test
+    void givenSessionsWithJobsAndTasks_whenReadingJobAndTaskSessions_thenRetryOptionsAndTasksByTheServersLinks() throws Exception {
+        simulator(SimulatorOptions.defaults());
+        String jobId = UUID.randomUUID().toString();
+        sim.estate().putJob(new SimJob(jobId, "SQL Nightly", "Backup").setRetry(true, 2, Duration.ofMinutes(5)));
+        Instant t0 = Instant.now().minusSeconds(600);
+        sim.estate().put(new SimSession(SimSession.BACKUP, UUID.randomUUID().toString(), jobId, "SQL Nightly", "Backup", t0)
+                .setState("Stopped").setResult("Failed").setEndTime(t0.plusSeconds(60))
+                .addTask(new SimTaskSession(UUID.randomUUID().toString(), "sql01", t0).setState("Completed").setResult("Failed")
+                        .setReason("Error: Failed to create VM snapshot."))
+                .addTask(new SimTaskSession(UUID.randomUUID().toString(), "sql02", t0).setState("Completed").setResult("Success")));
+        sim.estate().put(new SimSession(SimSession.REPLICA, UUID.randomUUID().toString(), UUID.randomUUID().toString(), "DR",
+                "Replica", t0).setState("Stopped").setResult("Warning").setEndTime(t0.plusSeconds(60))
+                .addTask(new SimTaskSession(UUID.randomUUID().toString(), "app01", t0).setState("Completed").setResult("Warning")
+                        .setReason("Warning: Low free space.")));
+        try (EmClient c = client(EmServerConfig.builder("em01", sim.baseUrl()))) {
+            List<JobSession> sessions = Paging.allSessions(c, SessionQuery.of(SessionQuery.Type.BackupJobSession));
+            sessions.addAll(Paging.allSessions(c, SessionQuery.of(SessionQuery.Type.ReplicaJobSession)));
+            JobSession backup = sessions.stream().filter(s -> s instanceof BackupJobSession).findFirst().orElseThrow();
+            JobSession replica = sessions.stream().filter(s -> s instanceof ReplicaJobSession).findFirst().orElseThrow();
+
+            JobEntity job = c.job(backup.jobHref());
+            assertThat(job.getUid()).isEqualTo("urn:veeam:Job:" + jobId);
+            assertThat(job.getRetryOptions().getRetryTimes()).isEqualTo(2);
+            assertThat(job.getRetryOptions().getRetryTimeout()).isEqualTo(5);
+            assertThat(job.getRetryOptions().getRetrySpecified()).isTrue();
+            assertThat(c.job(replica.jobHref()).getRetryOptions().getRetryTimes()).as("VBR's default").isEqualTo(3);
+
+            List<? extends TaskSession> tasks = c.taskSessions(backup);
+            assertThat(tasks).extracting(TaskSession::getVmDisplayName).containsExactly("sql01", "sql02");
+            assertThat(tasks).extracting(TaskSession::getReason).containsExactly("Error: Failed to create VM snapshot.", "");
+            assertThat(tasks).extracting(TaskSession::getJobSessionUid).containsOnly(backup.getUid());
+            List<? extends TaskSession> replicaTasks = c.taskSessions(replica);
+            assertThat(replicaTasks).singleElement().isInstanceOf(ReplicaTaskSession.class)
+                    .extracting(TaskSession::getReason).isEqualTo("Warning: Low free space.");
+            assertThat(sim.requestsTo("/replicaTaskSessions")).isEqualTo(1);
+
+            long before = sim.requestCount();
+            sim.faults().failPaths("taskSessions", 500);
+            EmRequestException failed = catchThrowableOfType(EmRequestException.class, () -> c.taskSessions(backup));
+            assertThat(failed.status()).isEqualTo(500);
+            assertThat(failed.kind()).isEqualTo(FailureKind.RETRIABLE);
+            assertThat(sim.requestCount() - before).as("one request, no retry").isEqualTo(1);
+            assertThat(Paging.allSessions(c, SessionQuery.of(SessionQuery.Type.BackupJobSession))).hasSize(1);
+            sim.faults().clearPathFailures();
+            assertThat(c.taskSessions(backup)).hasSize(2);
+
+            EmRequestException missing = catchThrowableOfType(EmRequestException.class,
+                    () -> c.job(sim.baseUrl() + "/jobs/" + UUID.randomUUID()));
+            assertThat(missing.status()).isEqualTo(404);
+            EmRequestException notAJob = catchThrowableOfType(EmRequestException.class, () -> c.job(backup.getHref()));
+            assertThat(notAJob.kind()).isEqualTo(FailureKind.MALFORMED);
         }
     }
 }

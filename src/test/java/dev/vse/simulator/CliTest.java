@@ -30,7 +30,8 @@ class CliTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--port", "--bind", "--user", "--password", "--scenario", "--jobs",
                 "--seed", "--failure-rate", "--warning-rate", "--period", "--history", "--token-idle", "--collection-lag", "--page-size",
                 "--tls-keystore", "--tls-keystore-password", "--fault-500-rate", "--fault-503-rate", "--fault-delay-rate", "--fault-delay",
-                "--fault-reset-rate", "--fault-malformed-rate", "--fault-truncated-rate", "--fault-bom", "--fault-expire-after-pages", "--clock-offset");
+                "--fault-reset-rate", "--fault-malformed-rate", "--fault-truncated-rate", "--fault-bom", "--fault-expire-after-pages", "--clock-offset",
+                "--retry-timeout", "--max-retries", "--retry-off-rate", "--retry-failure-rate", "--unflagged-retry-rate", "--fail-path");
     }
 
     @Test
@@ -106,5 +107,23 @@ class CliTest {
     void givenUnparseableClockOffset_whenRunning_thenExitTwo() {
         assertThat(run("--clock-offset", "ten minutes")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--clock-offset");
+    }
+
+    @Test
+    void givenRetryAndFailPathOptions_whenParsing_thenGeneratorAndFaultsCarryThem() {
+        SimulatorOptions o = SimulatorCli.parse(new String[] {"--retry-timeout", "10s", "--max-retries", "2", "--retry-off-rate", "0",
+            "--retry-failure-rate", "1", "--unflagged-retry-rate", "0.5", "--fail-path", "taskSessions=500", "--fail-path=/jobs/=503"});
+        GeneratorOptions g = o.generator();
+        assertThat(g.retryTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(g.maxRetries).isEqualTo(2);
+        assertThat(g.retryOffRate).isZero();
+        assertThat(g.retryFailureRate).isEqualTo(1.0);
+        assertThat(g.unflaggedRetryRate).isEqualTo(0.5);
+        assertThat(o.faults().failPaths).containsEntry("tasksessions", 500).containsEntry("/jobs/", 503);
+        assertThat(run("--fail-path", "taskSessions")).isEqualTo(2);
+        assertThat(run("--fail-path", "taskSessions=abc")).isEqualTo(2);
+        assertThat(run("--fail-path", "taskSessions=42")).isEqualTo(2);
+        assertThat(run("--max-retries", "0")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8).lines()).hasSize(4).allMatch(l -> l.startsWith("simulator: "));
     }
 }

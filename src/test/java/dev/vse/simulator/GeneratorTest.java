@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -67,5 +70,85 @@ class GeneratorTest {
             seen = estate.all().stream().anyMatch(s -> !QueryField.STATE_ORDER.contains(s.getState()));
         }
         assertThat(seen).isTrue();
+    }
+
+    /** Retry attempt of each session: 0 for a scheduled run, else 1 + the attempt of the failed session it retries. */
+    private static Map<String, Integer> attempts(List<SimSession> sessionsOfJob, SimJob job) {
+        Map<String, Integer> attempt = new HashMap<>();
+        List<SimSession> sorted = sessionsOfJob.stream().sorted(Comparator.comparing(SimSession::getCreationTime)).toList();
+        for (SimSession s : sorted) {
+            attempt.put(s.getId(), sorted.stream()
+                    .filter(p -> "Failed".equals(p.getResult()) && p.getEndTime() != null
+                            && p.getEndTime().plus(job.getRetryTimeout()).equals(s.getCreationTime()))
+                    .findFirst().map(p -> attempt.get(p.getId()) + 1).orElse(0));
+        }
+        return attempt;
+    }
+
+    @Test
+    void givenSeededGenerator_whenRunsFail_thenRetryChainsFollowEachJobsRetryOptions() {
+        SessionEstate estate = new SessionEstate();
+        Instant now = START.plus(Duration.ofMinutes(30));
+        GeneratorOptions o = GeneratorOptions.defaults().withSeed(11).withFailureRate(0.4).withRetryTimeout(Duration.ofSeconds(20));
+        new SessionGenerator(o, START).advanceTo(now, estate);
+        List<SimJob> jobs = estate.jobs();
+        List<SimSession> all = estate.all();
+
+        assertThat(jobs).hasSize(40);
+        assertThat(jobs).filteredOn(j -> !j.isRetrySpecified()).hasSizeBetween(3, 20);
+        assertThat(jobs).filteredOn(SimJob::isRetrySpecified).extracting(SimJob::getRetryTimes).contains(1, 2, 3)
+                .allMatch(n -> n >= 1 && n <= 3);
+        assertThat(jobs).allMatch(j -> j.getRetryTimeout().equals(Duration.ofSeconds(20)));
+        int retries = 0;
+        int unflagged = 0;
+        int exhausted = 0;
+        for (SimJob job : jobs) {
+            List<SimSession> mine = all.stream().filter(s -> s.getJobId().equals(job.getId())).toList();
+            Map<String, Integer> attempt = attempts(mine, job);
+            for (SimSession s : mine) {
+                int a = attempt.get(s.getId());
+                assertThat(a).as("retries only while attempts are left").isLessThanOrEqualTo(job.isRetrySpecified() ? job.getRetryTimes() : 0);
+                assertThat(s.isRetry()).as("IsRetry=true only on retry sessions").isEqualTo(s.isRetry() && a > 0);
+                retries += a > 0 ? 1 : 0;
+                unflagged += a > 0 && !s.isRetry() ? 1 : 0;
+                boolean due = "Failed".equals(s.getResult()) && !s.getEndTime().plus(job.getRetryTimeout()).isAfter(now);
+                if (due) {
+                    boolean retried = mine.stream().anyMatch(r -> attempt.get(r.getId()) == a + 1
+                            && r.getCreationTime().equals(s.getEndTime().plus(job.getRetryTimeout())));
+                    assertThat(retried).as("a failure is retried RetryTimeout later exactly while attempts are left")
+                            .isEqualTo(job.isRetrySpecified() && a < job.getRetryTimes());
+                    exhausted += job.isRetrySpecified() && a == job.getRetryTimes() ? 1 : 0;
+                }
+            }
+        }
+        assertThat(retries).isGreaterThan(20);
+        assertThat(unflagged).as("some retries without IsRetry").isBetween(1, retries - 1);
+        assertThat(exhausted).as("some chains use up their retries").isPositive();
+    }
+
+    @Test
+    void givenRetriesOffForAllJobs_whenRunsFail_thenNoRetrySessions() {
+        SessionEstate estate = new SessionEstate();
+        new SessionGenerator(GeneratorOptions.defaults().withRetryOffRate(1.0).withFailureRate(0.5), START).advanceTo(START, estate);
+        assertThat(estate.jobs()).noneMatch(SimJob::isRetrySpecified);
+        assertThat(estate.all()).noneMatch(SimSession::isRetry);
+        for (SimJob job : estate.jobs()) {
+            assertThat(attempts(estate.all().stream().filter(s -> s.getJobId().equals(job.getId())).toList(), job).values())
+                    .containsOnly(0);
+        }
+    }
+
+    @Test
+    void givenFinishedRuns_thenFailedAndWarningVmsCarryAReason_andSuccessfulOnesNone() {
+        SessionEstate estate = new SessionEstate();
+        new SessionGenerator(GeneratorOptions.defaults().withFailureRate(0.3), START).advanceTo(START, estate);
+        List<SimSession> finished = estate.all().stream().filter(s -> "Stopped".equals(s.getState())).toList();
+        for (SimSession s : finished) {
+            assertThat(s.getTasks()).allMatch(t -> "Success".equals(t.getResult()) == t.getReason().isEmpty());
+            if (!"Success".equals(s.getResult())) {
+                assertThat(s.getTasks()).anyMatch(t -> t.getResult().equals(s.getResult()));
+            }
+        }
+        assertThat(finished).anyMatch(s -> s.getTasks().stream().filter(t -> "Failed".equals(t.getResult())).count() > 1);
     }
 }

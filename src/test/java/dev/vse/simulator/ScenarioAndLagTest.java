@@ -114,4 +114,56 @@ class ScenarioAndLagTest {
         assertThat(Scenario.parse("{\"jobs\":[{\"name\":\"J\",\"sessions\":[{\"at\":\"-1m\",\"state\":\"Stopped\",\"result\":\"Success\"}]}]}", START)
                 .sessionCount()).isEqualTo(1);
     }
+
+    @Test
+    void givenJobRetryKeysAndVmOutcomes_whenServing_thenJobEntitiesAndTaskReasonsFollowTheScenario() throws Exception {
+        Path file = java.nio.file.Files.createTempFile("scenario", ".yaml");
+        java.nio.file.Files.writeString(file, String.join("\n",
+                "jobs:",
+                "  - name: Two Retries",
+                "    retry: {times: 2, timeout: 5m}",
+                "    sessions:",
+                "      - at: -10m",
+                "        vms: [vm1, {name: vm2, result: Failed, reason: \"Error: disk\"}, {name: vm3, result: Warning}]",
+                "        timeline:",
+                "          - { at: -9m, state: Stopped, result: Failed, reason: \"Error: job\" }",
+                "  - name: No Retries",
+                "    type: AgentBackup",
+                "    retry: off",
+                "  - name: Defaults",
+                ""));
+        sim = EmSimulator.start(SimulatorOptions.defaults().withPort(0).withBindHost("127.0.0.1").withClock(clock).withScenario(file));
+        http = new SimHttp(sim).logon();
+
+        java.util.Map<String, SimJob> jobs = new java.util.HashMap<>();
+        sim.estate().jobs().forEach(j -> jobs.put(j.getName(), j));
+        BackupJobSession s = EmXml.unmarshal(http.get("/backupSessions?format=Entity").body(), dev.vse.model.BackupJobSessions.class)
+                .getSessions().get(0);
+        dev.vse.model.JobEntity two = EmXml.unmarshal(http.get(s.jobHref().substring(sim.baseUrl().length()) + "?format=Entity").body(),
+                dev.vse.model.JobEntity.class);
+        assertThat(two.getRetryOptions().getRetryTimes()).isEqualTo(2);
+        assertThat(two.getRetryOptions().getRetryTimeout()).isEqualTo(5);
+        assertThat(two.getRetryOptions().getRetrySpecified()).isTrue();
+        dev.vse.model.JobEntity off = EmXml.unmarshal(http.get("/agents/jobs/" + jobs.get("No Retries").getId() + "?format=Entity").body(),
+                dev.vse.model.JobEntity.class);
+        assertThat(off.getRetryOptions().getRetrySpecified()).isFalse();
+        assertThat(jobs.get("Defaults").isRetrySpecified()).isTrue();
+        assertThat(jobs.get("Defaults").getRetryTimes()).isEqualTo(3);
+        assertThat(jobs.get("Defaults").getRetryTimeout()).isEqualTo(Duration.ofMinutes(10));
+
+        java.util.List<BackupTaskSession> tasks = EmXml.unmarshal(http.get(s.getLinks().find("Down", "BackupTaskSessionReferenceList")
+                .orElseThrow().getHref().substring(sim.baseUrl().length()) + "?format=Entity").body(), dev.vse.model.BackupTaskSessions.class).getSessions();
+        assertThat(tasks).extracting(BackupTaskSession::getVmDisplayName).containsExactly("vm1", "vm2", "vm3");
+        assertThat(tasks).extracting(BackupTaskSession::getResult).containsExactly("Failed", "Failed", "Warning");
+        assertThat(tasks).extracting(BackupTaskSession::getReason).containsExactly("Error: job", "Error: disk", "Error: job");
+    }
+
+    @Test
+    void givenBadRetryOrVm_whenParsing_thenRefusedWithReason() {
+        assertThatThrownBy(() -> Scenario.parse("jobs:\n  - name: A\n    retry: sometimes\n", START)).hasMessageContaining("'retry'");
+        assertThatThrownBy(() -> Scenario.parse("jobs:\n  - name: A\n    retry: {times: 2, every: 5m}\n", START))
+                .hasMessageContaining("unknown key 'every'");
+        assertThatThrownBy(() -> Scenario.parse("jobs:\n  - name: A\n    sessions:\n      - vms: [{result: Failed}]\n", START))
+                .hasMessageContaining("vm without 'name'");
+    }
 }
