@@ -67,7 +67,7 @@ public final class PipelineBeans {
         registry.bind("taskSessions", new EnrichStage(new TaskEnrichment(config.enrichTasks(),
                 (emId, session) -> TaskOutcomes.read(ems.client(emId), session)), changes.recordBuilder()));
         RetryPolicies policies = new RetryPolicies(config.retryAware(),
-                (emId, session) -> TaskOutcomes.retryPolicy(ems.client(emId), session), config.jobsRefresh(), clock);
+                (emId, session) -> RetryPolicies.read(ems.client(emId), session), config.jobsRefresh(), clock);
         registry.bind("jobIncidents", new IncidentStage(new JobIncidents(policies, config.lagMargin()), store, ems,
                 changes.recordBuilder(), clock));
         registry.bind("cycleCloser", new CycleCloser(store, planner, sweeps, config.retention(), clock, board, backoff));

@@ -1,6 +1,8 @@
 package dev.vse.incident;
 
+import dev.vse.em.EmClient;
 import dev.vse.model.JobSession;
+import dev.vse.model.RetryOptions;
 import dev.vse.util.OneLine;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,6 +42,21 @@ public final class RetryPolicies {
         this.reader = reader;
         this.refresh = refresh;
         this.clock = clock;
+    }
+
+    /**
+     * Reads the policy of the job of {@code session} from EM: its {@code JobReference} link (links are opaque), else
+     * {@code /jobs/{guid}} from the job UID; one request.
+     */
+    public static RetryPolicy read(EmClient client, JobSession session) {
+        String href = session.jobHref();
+        if (href == null) {
+            String uid = session.getJobUid();
+            href = "jobs/" + uid.substring(uid.lastIndexOf(':') + 1);
+        }
+        RetryOptions o = client.job(href).getRetryOptions();
+        return o == null ? RetryPolicy.fromJob(false, null, null)
+                : RetryPolicy.fromJob(o.getRetrySpecified(), o.getRetryTimes(), o.getRetryTimeout());
     }
 
     /** Retry-aware job alerts ({@code ALERTS_RETRY_AWARE}). */

@@ -26,6 +26,7 @@ public final class PipelineHarness implements AutoCloseable {
     public final String failed;
     public final String changes;
     public final String dlq;
+    public final String jobAlerts;
     private final String bootstrap;
     private final Map<String, String> overrides = new HashMap<>();
     private final List<ConsumerRecord<String, byte[]>> received = new CopyOnWriteArrayList<>();
@@ -39,10 +40,12 @@ public final class PipelineHarness implements AutoCloseable {
         failed = "failed-" + suffix;
         changes = "changes-" + suffix;
         dlq = "dlq-" + suffix;
+        jobAlerts = "job-alerts-" + suffix;
         overrides.putAll(overrides(bootstrap, stateDir, emUrl, completed, failed, changes, dlq));
+        overrides.put("topic.job-alerts", jobAlerts);
         overrides.put("events.console", "true");
         overrides.put("camel.management.enabled", "false"); // one test turns it on, on a free port
-        consumer = consumer(bootstrap, List.of(completed, failed, changes, dlq));
+        consumer = consumer(bootstrap, List.of(completed, failed, changes, dlq, jobAlerts));
     }
 
     /**
