@@ -126,7 +126,7 @@ public final class AlertmanagerBridge {
         Message m = exchange.getMessage();
         LOG.warn("Alertmanager {}: job alert {} (partition {}, offset {}) not delivered, not committed, retried: {}", alertsUrl,
                 m.getHeader(KafkaConstants.KEY), m.getHeader(KafkaConstants.PARTITION), m.getHeader(KafkaConstants.OFFSET),
-                e == null ? "?" : OneLine.message(e));
+                describe(e));
     }
 
     // --- the re-send route ----------------------------------------------------------------------------------------
@@ -152,8 +152,7 @@ public final class AlertmanagerBridge {
     /** A re-send failed (route error handler): one line; the next interval sends again. */
     public void resendFailed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        LOG.warn("Alertmanager {}: open incidents not re-sent, next try in one interval: {}", alertsUrl,
-                e == null ? "?" : OneLine.message(e));
+        LOG.warn("Alertmanager {}: open incidents not re-sent, next try in one interval: {}", alertsUrl, describe(e));
     }
 
     // --- both routes ----------------------------------------------------------------------------------------------
@@ -248,6 +247,20 @@ public final class AlertmanagerBridge {
     private void skip(int partition, long offset, String why) {
         skipped.increment();
         LOG.warn("Alertmanager bridge: record at partition {} offset {} skipped, not a job alert: {}", partition, offset, why);
+    }
+
+    /** One line for a failed POST (the JDK's connect exceptions carry no message). */
+    String describe(Throwable e) {
+        if (e == null) {
+            return "?";
+        }
+        if (e instanceof java.net.ConnectException) {
+            return "not reachable (" + OneLine.message(e) + ")";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "no answer within " + timeout.toMillis() + " ms";
+        }
+        return e instanceof AlertmanagerException ? e.getMessage() : e.getClass().getSimpleName() + ": " + OneLine.message(e);
     }
 
     private static String header(Message m, String name) {
