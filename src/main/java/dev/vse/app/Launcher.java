@@ -74,6 +74,7 @@ public final class Launcher {
             config = AppConfig.from(settings);
             kafka = KafkaStartupCheck.from(settings);
             topics = TopicPlan.from(settings);
+            AlertmanagerSettings.from(settings);
         } catch (ConfigException e) {
             System.err.println("veeam-session-events: configuration error: " + e.getMessage());
             return 2;

@@ -23,9 +23,16 @@ public final class PipelineApp implements AutoCloseable {
     public static final String POLL_TEMPLATE = "poll-em";
     /** Id of the route template that sends one EM's heartbeats; one route {@code heartbeat-<emId>} per EM. */
     public static final String HEARTBEAT_TEMPLATE = "heartbeat-em";
+    /**
+     * Ids of the Alertmanager bridge's route templates (routes/alertmanager.yaml), each instantiated once, as a route
+     * of the same id, when ALERTMANAGER_URL is set: the consumer of the job alerts topic and the re-send timer.
+     */
+    public static final java.util.List<String> ALERTMANAGER_TEMPLATES = java.util.List.of("alertmanager-alerts", "alertmanager-resend");
 
     private final AppConfig config;
     private final ObserveSettings observe;
+    private final java.util.Optional<AlertmanagerSettings> alertmanager;
+    private final Settings settings;
     private final Main main = new Main();
     private final Clock clock;
     private StateStore store;
@@ -39,10 +46,16 @@ public final class PipelineApp implements AutoCloseable {
     public PipelineApp(AppConfig config, Settings settings, Clock clock) {
         this.config = config;
         this.observe = ObserveSettings.from(settings);
+        this.alertmanager = AlertmanagerSettings.from(settings);
+        this.settings = settings;
         this.clock = clock;
         Properties props = camelProperties(config, settings);
         props.setProperty("heartbeat.interval-ms", Long.toString(observe.heartbeatInterval().toMillis()));
         props.setProperty("topic.heartbeat", observe.heartbeatTopic());
+        alertmanager.ifPresent(am -> {
+            props.setProperty("alertmanager.group-id", am.groupId());
+            props.setProperty("alertmanager.resend-interval-ms", Long.toString(am.resendInterval().toMillis()));
+        });
         main.setOverrideProperties(props);
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -136,6 +149,7 @@ public final class PipelineApp implements AutoCloseable {
     private void bindBeans(CamelContext camel) {
         store = new FileStateStore(config.stateDir());
         ems = PipelineBeans.bind(camel, config, store, clock);
+        alertmanager.ifPresent(am -> PipelineBeans.bindAlertmanager(camel, am, KafkaClientSettings.from(settings), clock));
     }
 
     private void addPollRoutes(CamelContext camel) {
@@ -157,6 +171,18 @@ public final class PipelineApp implements AutoCloseable {
                     throw new IllegalStateException("cannot create the heartbeat route of EM " + emId + ": " + e.getMessage(), e);
                 }
             }
+        }
+        if (alertmanager.isPresent()) {
+            for (String template : ALERTMANAGER_TEMPLATES) {
+                try {
+                    camel.addRouteFromTemplate(template, template, Map.of());
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot create the route " + template + ": " + e.getMessage(), e);
+                }
+            }
+            LOG.info("job alerts of {} pushed to Alertmanager {} (group {}, open incidents re-sent every {}s)",
+                    alertmanager.get().topic(), alertmanager.get().alertsUrl(), alertmanager.get().groupId(),
+                    alertmanager.get().resendInterval().toSeconds());
         }
         PipelineBeans.registerHealthChecks(camel, config);
         LOG.info("polling {} EM server(s) every {}s: {}; Kafka {}; state in {}", ems.ids().size(),

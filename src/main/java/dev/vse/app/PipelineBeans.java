@@ -1,5 +1,6 @@
 package dev.vse.app;
 
+import dev.vse.alert.AlertmanagerBridge;
 import dev.vse.detect.ChangeDetector;
 import dev.vse.detect.StateStore;
 import dev.vse.em.EmRetry;
@@ -35,8 +36,9 @@ import org.apache.camel.spi.Registry;
 
 /**
  * The beans the YAML routes call, bound under the names the routes use ({@code pollPlanner}, {@code pageFetcher},
- * {@code changeStage}, {@code taskSessions}, {@code jobIncidents}, {@code cycleCloser}, {@code deadLetters}, {@code eventConsole}, {@code emStatus},
- * {@code emBackoff}, {@code heartbeats}). Shared by
+ * {@code changeStage}, {@code taskSessions}, {@code jobIncidents}, {@code cycleCloser}, {@code deadLetters},
+ * {@code eventConsole}, {@code emStatus}, {@code emBackoff}, {@code heartbeats}; with ALERTMANAGER_URL also
+ * {@code alertmanagerBridge}). Shared by
  * {@link PipelineApp} and the route-level tests, so both run the routes against the same wiring.
  */
 public final class PipelineBeans {
@@ -77,6 +79,19 @@ public final class PipelineBeans {
         registry.bind("heartbeats", new Heartbeats(board, store, clock));
         registry.bind("eventConsole", new EventConsole(changes, config.consoleEvents()));
         return ems;
+    }
+
+    /**
+     * Binds the Alertmanager bridge's bean {@code alertmanagerBridge} (routes/alertmanager.yaml) over the app's Kafka
+     * client settings (the same bootstrap servers and security as every Kafka client of the app), its meters on the
+     * registry served at /observe/metrics.
+     */
+    public static AlertmanagerBridge bindAlertmanager(CamelContext camel, AlertmanagerSettings am, KafkaClientSettings kafka,
+                                                      Clock clock) {
+        AlertmanagerBridge bridge = AlertmanagerBridge.create(am.alertsUrl(), am.timeout(), am.severity(), am.activeFor(),
+                kafka.clientProperties(), am.topic(), meterRegistry(camel), clock);
+        camel.getRegistry().bind("alertmanagerBridge", bridge);
+        return bridge;
     }
 
     /** The board bound by {@link #bind}. */

@@ -121,6 +121,10 @@ class AppConfigTest {
         AppConfig c = AppConfig.from(new Settings(plain, Map.of(), Map.of()));
         KafkaStartupCheck.from(new Settings(plain, Map.of(), Map.of()));
         TopicPlan.from(new Settings(plain, Map.of(), Map.of()));
+        // the Alertmanager bridge reads its keys only when ALERTMANAGER_URL is set
+        AskedKeys withAlertmanager = new AskedKeys(Map.of("alertmanager.url", "http://am:9093"));
+        assertThat(AlertmanagerSettings.from(new Settings(withAlertmanager, Map.of(), Map.of()))).isPresent();
+        plain.asked.addAll(withAlertmanager.asked);
         // the truststore keys are read only when a truststore is given; this one is not a truststore, so it fails after
         Path junk = Files.writeString(dir.resolve("junk.p12"), "not a truststore");
         AskedKeys withTruststore = new AskedKeys(Map.of("em.url", "https://em01:9398/api", "em.username", "svc",
