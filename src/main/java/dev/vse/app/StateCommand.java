@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vse.detect.FileStateStore;
 import dev.vse.detect.SessionSnapshot;
 import dev.vse.detect.StoredState;
+import dev.vse.incident.IncidentState;
 import dev.vse.util.Durations;
 import dev.vse.util.OneLine;
 import java.io.IOException;
@@ -119,7 +120,7 @@ public final class StateCommand {
     static void help(PrintStream out) {
         out.println(USAGE);
         out.println("  Prints, per EM under STATE_DIR, the watermark and baseline instant per session type and the");
-        out.println("  sessions tracked, running and stuck. Reads the files without their lock: safe while the");
+        out.println("  sessions tracked, running and stuck, and the job incidents open or pending. Reads the files without their lock: safe while the");
         out.println("  pipeline runs; writes nothing.");
         out.println("  --em ID             only this EM (default: every EM folder under STATE_DIR)");
         out.println("  --stuck-after DUR   a running session without a change for longer is stuck (default 24h)");
@@ -182,6 +183,16 @@ public final class StateCommand {
                         t.baseline() == null ? "-" : t.baseline().toString(), t.tracked(), t.running(), t.stuck());
             }
             out.printf("  %-20s %-32s %-24s %8d %8d %6d%n", "total", "", "", r.tracked(), r.running(), r.stuck().size());
+            List<IncidentState> incidents = incidents(s);
+            if (!incidents.isEmpty()) {
+                out.println("  job incidents (open: em.job.failed.v1 published; pending: waiting for a retry):");
+                incidents.forEach(i -> out.printf("    %-7s job \"%s\" (%s)  %d attempt(s)  last failure ended %s%s%n",
+                        i.phase() == IncidentState.Phase.OPEN ? "open" : "pending", i.jobName(), i.jobUid(),
+                        i.attempts(), i.lastFailedEnd(), i.phase() == IncidentState.Phase.OPEN
+                                ? "  opened " + withAge(i.openedAt(), now)
+                                : i.retryRunningUid() != null ? "  retry running " + i.retryRunningUid()
+                                : "  fails at " + i.deadline()));
+            }
             if (!r.stuck().isEmpty()) {
                 out.println("  stuck (running, no change of state/result/end time for more than "
                         + Durations.format(stuckAfter) + "):");
@@ -233,6 +244,14 @@ public final class StateCommand {
             }
             em.put("tracked", r.tracked());
             em.put("running", r.running());
+            ArrayNode incidents = em.putArray("jobIncidents");
+            for (IncidentState i : incidents(s)) {
+                try {
+                    incidents.add(JSON.readTree(i.encode()));
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
             ArrayNode stuck = em.putArray("stuck");
             for (SessionSnapshot x : r.stuck()) {
                 ObjectNode n = stuck.addObject();
@@ -255,6 +274,14 @@ public final class StateCommand {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The stored job incidents of an EM, open ones first, then by job name. */
+    private static List<IncidentState> incidents(StoredState s) {
+        return s.incidents().values().stream().map(IncidentState::decode)
+                .sorted(Comparator.comparing((IncidentState i) -> i.phase() != IncidentState.Phase.OPEN)
+                        .thenComparing(i -> String.valueOf(i.jobName())))
+                .toList();
     }
 
     static String value(String[] args, int i, String option) {

@@ -19,11 +19,14 @@ import java.util.Map;
  * @param watermarks             query watermark per session type
  * @param baselines              baseline instant per session type
  * @param sessions               every tracked session
+ * @param incidents              the job incidents open or pending a retry: job UID to the state last committed
  */
 public record StoredState(String emId, Path directory, long generation, long journalRecords,
                           long incompleteJournalBytes, Map<String, Instant> watermarks,
-                          Map<String, Instant> baselines, List<SessionSnapshot> sessions) {
+                          Map<String, Instant> baselines, List<SessionSnapshot> sessions,
+                          Map<String, String> incidents) {
     public StoredState {
+        incidents = Map.copyOf(incidents);
         watermarks = Map.copyOf(watermarks);
         baselines = Map.copyOf(baselines);
         sessions = List.copyOf(sessions);
@@ -32,6 +35,6 @@ public record StoredState(String emId, Path directory, long generation, long jou
     static StoredState of(String emId, EmStateFiles files) {
         SessionTable t = files.table();
         return new StoredState(emId, files.directory(), files.generation(), files.journalRecords(),
-                files.ignoredJournalBytes(), t.watermarks(), t.baselines(), List.copyOf(t.all()));
+                files.ignoredJournalBytes(), t.watermarks(), t.baselines(), List.copyOf(t.all()), t.incidents());
     }
 }

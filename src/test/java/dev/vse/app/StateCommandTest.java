@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vse.detect.FileStateStore;
+import dev.vse.detect.IncidentEntry;
+import dev.vse.incident.IncidentState;
+import dev.vse.incident.RetryPolicy;
 import dev.vse.detect.SessionSnapshot;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -84,6 +87,31 @@ class StateCommandTest {
         assertThat(em.get("stuck")).extracting(n -> n.get("uid").asText())
                 .as("4h: the replica (5h) is stuck too, oldest first")
                 .containsExactly("urn:veeam:BackupJobSession:stale", "urn:veeam:ReplicaJobSession:replica");
+    }
+
+    @Test
+    void givenJobIncidents_whenStateRuns_thenOpenAndPendingAreListed() throws Exception {
+        IncidentState pending = incident(IncidentState.Phase.PENDING, "urn:veeam:Job:1", "SQL Backup");
+        IncidentState open = incident(IncidentState.Phase.OPEN, "urn:veeam:Job:2", "Web Backup");
+        store.commit("em01", List.of(), List.of(new IncidentEntry(pending.jobUid(), pending.encode()),
+                new IncidentEntry(open.jobUid(), open.encode())));
+
+        assertThat(run("--em", "em01")).as(err.toString()).isZero();
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(text).containsSubsequence("open    job \"Web Backup\"", "pending job \"SQL Backup\"");
+        assertThat(text).contains("fails at " + pending.deadline());
+
+        out.reset();
+        assertThat(run("--em", "em01", "--json")).isZero();
+        JsonNode em = new ObjectMapper().readTree(out.toByteArray()).get("ems").get(0);
+        assertThat(em.get("jobIncidents")).extracting(n -> n.get("phase").asText()).containsExactly("OPEN", "PENDING");
+    }
+
+    private static IncidentState incident(IncidentState.Phase phase, String jobUid, String name) {
+        Instant end = NOW.minus(Duration.ofMinutes(20));
+        return new IncidentState(phase, jobUid, name, "Backup", "vbr01", BACKUP, "urn:s:1", 1, 1, "urn:s:1",
+                end.minusSeconds(300), end, 3, Duration.ofMinutes(10), RetryPolicy.FROM_JOB,
+                end.plus(Duration.ofMinutes(40)), null, phase == IncidentState.Phase.OPEN ? NOW : null, "boom", null);
     }
 
     @Test
