@@ -2,6 +2,8 @@ package dev.vse.alert;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vse.event.JobAlert;
+import dev.vse.event.TaskOutcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -39,7 +41,7 @@ public final class AlertmanagerAlerts {
     /** The alert of a job's current state, or null when there is nothing to tell Alertmanager (a tombstone of a job never seen failing). */
     public Map<String, Object> of(Incidents.State state, Instant now) {
         JobAlert latest = state.latest();
-        if (latest != null && latest.failed()) {
+        if (latest != null && latest.isFailed()) {
             return alert(latest, latest, now.plus(activeFor), now);
         }
         JobAlert failure = state.lastOpen() != null
@@ -79,7 +81,7 @@ public final class AlertmanagerAlerts {
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put("summary", summary(failure));
         annotations.put("description", description(failure));
-        List<JobAlert.Task> failedTasks = failure.failedTasks();
+        List<TaskOutcome> failedTasks = failure.failedTasks();
         if (!failedTasks.isEmpty()) {
             annotations.put("failed_vms", failedTasks.stream().map(t -> String.valueOf(t.name())).collect(Collectors.joining(", ")));
         }
@@ -111,7 +113,7 @@ public final class AlertmanagerAlerts {
         if (a.emServer() != null) {
             s.append(" (EM ").append(a.emServer()).append(')');
         }
-        if (a.attempts() != null) {
+        if (a.attempts() > 0) { // 0: the record did not say
             s.append(a.attempts() == 1 ? ", 1 attempt" : ", " + a.attempts() + " attempts");
         }
         return s.toString();
@@ -123,7 +125,7 @@ public final class AlertmanagerAlerts {
         if (a.failureMessage() != null) {
             s.append(a.failureMessage().strip());
         }
-        List<JobAlert.Task> failed = a.failedTasks();
+        List<TaskOutcome> failed = a.failedTasks();
         if (!failed.isEmpty()) {
             if (s.length() > 0) {
                 s.append('\n');

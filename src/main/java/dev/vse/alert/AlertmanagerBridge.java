@@ -1,5 +1,7 @@
 package dev.vse.alert;
 
+import dev.vse.event.JobAlert;
+import dev.vse.event.JobAlertJson;
 import dev.vse.util.OneLine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -12,11 +14,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -108,8 +114,7 @@ public final class AlertmanagerBridge {
         Integer partition = m.getHeader(KafkaConstants.PARTITION, Integer.class);
         Long offset = m.getHeader(KafkaConstants.OFFSET, Long.class);
         byte[] value = m.getBody(byte[].class);
-        return apply(key, partition == null ? -1 : partition, offset == null ? -1 : offset,
-                header(m, "ce_type"), header(m, "ce_source"), value);
+        return apply(key, partition == null ? -1 : partition, offset == null ? -1 : offset, name -> header(m, name), value);
     }
 
     /** Offsets of this record (and those before it in its partition) are committed: Alertmanager has it. */
@@ -226,7 +231,12 @@ public final class AlertmanagerBridge {
         accepted.increment();
     }
 
-    String apply(String key, int partition, long offset, String ceType, String source, byte[] value) {
+    /**
+     * Applies one record: {@code header} gives its CloudEvents headers ({@code ce_type}, {@code ce_id}, ...) by name,
+     * null when absent; {@code value} null for a tombstone. A record that is not a job alert ({@link JobAlertJson#read}
+     * refuses it) is skipped.
+     */
+    String apply(String key, int partition, long offset, Function<String, String> header, byte[] value) {
         if (key == null) {
             skip(partition, offset, "record has no key (the job UID)");
             return null;
@@ -234,7 +244,8 @@ public final class AlertmanagerBridge {
         JobAlert alert = null;
         if (value != null) {
             try {
-                alert = JobAlert.parse(ceType, source, value);
+                alert = JobAlertJson.read(header.apply("ce_type"), header.apply("ce_id"), header.apply("ce_source"),
+                        header.apply("ce_subject"), time(header.apply("ce_time")), value);
             } catch (IllegalArgumentException e) {
                 skip(partition, offset, e.getMessage());
                 return null;
@@ -242,6 +253,18 @@ public final class AlertmanagerBridge {
         }
         incidents.apply(key, partition, offset, alert);
         return key;
+    }
+
+    /** {@code ce_time} (RFC 3339); null when absent or not a timestamp: nothing here depends on it. */
+    private static Instant time(String ceTime) {
+        if (ceTime == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(ceTime).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     private void skip(int partition, long offset, String why) {

@@ -1,5 +1,6 @@
 package dev.vse.alert;
 
+import dev.vse.event.JobAlert;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +22,7 @@ public final class Incidents {
      */
     public record State(JobAlert latest, JobAlert lastOpen, int partition, long offset) {
         public boolean open() {
-            return latest != null && latest.failed();
+            return latest != null && latest.isFailed();
         }
     }
 
@@ -36,7 +37,7 @@ public final class Incidents {
         if (known != null && known.partition() == partition && known.offset() >= offset) {
             return false;
         }
-        JobAlert lastOpen = alert != null && alert.failed() ? alert : known == null ? null : known.lastOpen();
+        JobAlert lastOpen = alert != null && alert.isFailed() ? alert : known == null ? null : known.lastOpen();
         byKey.put(key, new State(alert, lastOpen, partition, offset));
         return true;
     }

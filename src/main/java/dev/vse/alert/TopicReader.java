@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,7 +25,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class TopicReader {
     /** What one record says, as the bridge applies it. */
     interface Sink {
-        void accept(String key, int partition, long offset, String ceType, String source, byte[] value);
+        /** {@code header}: the record's header of that name as UTF-8 text, null when absent. */
+        void accept(String key, int partition, long offset, Function<String, String> header, byte[] value);
     }
 
     private final Properties clientProperties;
@@ -66,7 +68,7 @@ final class TopicReader {
                     throw new IllegalStateException("topic " + topic + " not read to its end within " + timeout.toSeconds() + "s");
                 }
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(left.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : left)) {
-                    sink.accept(r.key(), r.partition(), r.offset(), header(r, "ce_type"), header(r, "ce_source"), r.value());
+                    sink.accept(r.key(), r.partition(), r.offset(), name -> header(r, name), r.value());
                     count++;
                 }
                 end.entrySet().removeIf(e -> consumer.position(e.getKey(), timeout) >= e.getValue());

@@ -40,15 +40,19 @@ public final class CloudEventMapper {
                 .build();
     }
 
-    /** A job alert read back from its envelope. */
+    /**
+     * A job alert read back from its envelope ({@link JobAlertJson#read}).
+     *
+     * @throws IllegalArgumentException when the event is not a job alert
+     */
     public JobAlert jobAlertFromCloudEvent(CloudEvent ce) {
         if (ce.getData() == null) {
             throw new IllegalArgumentException("cloud event " + ce.getId() + " has no data");
         }
         OffsetDateTime time = ce.getTime();
-        return JobAlertJson.fromJson(ce.getData().toBytes(), ce.getId(),
+        return JobAlertJson.read(ce.getType(), ce.getId(),
                 ce.getSource() == null ? null : ce.getSource().toString(), ce.getSubject(),
-                time == null ? null : time.toInstant());
+                time == null ? null : time.toInstant(), ce.getData().toBytes());
     }
 
     /** The inverse, for consumers and tests (e.g. after {@code KafkaMessageFactory} decoding). */

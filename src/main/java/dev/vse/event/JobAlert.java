@@ -13,7 +13,8 @@ import java.util.Objects;
  *
  * @param sessionUid            the session that caused this record (the last failure, or the repairing run)
  * @param firstFailedSessionUid the failure that began the incident
- * @param attempts              the failed sessions of the incident (the first run and its retries)
+ * @param attempts              the failed sessions of the incident (the first run and its retries); 0 when a record
+ *                              read back does not say ({@code attempts} null)
  * @param retriesAllowed        the job's {@code RetryTimes} as this service applied it (0: no retries)
  * @param tasks                 the task sessions of the last failure, null when they could not be read
  */
@@ -65,5 +66,15 @@ public record JobAlert(Status status, String id, String source, String subject, 
     /** The Kafka record key: the job UID. */
     public String key() {
         return jobUid;
+    }
+
+    /** {@link Status#FAILED}: the incident is open. */
+    public boolean isFailed() {
+        return status == Status.FAILED;
+    }
+
+    /** The tasks whose status is {@code Failed}, in their order; empty without tasks. */
+    public List<TaskOutcome> failedTasks() {
+        return tasks == null ? List.of() : tasks.stream().filter(TaskOutcome::isFailed).toList();
     }
 }

@@ -23,6 +23,11 @@ public record TaskOutcome(String name, String status, String reason, String stat
         return "Warning".equalsIgnoreCase(status) ? 1 : 2;
     }
 
+    /** The task's {@code Result} is {@code Failed}. */
+    public boolean isFailed() {
+        return severityRank() == 0;
+    }
+
     /** Not a plain success: the tasks an on-call engineer looks at. */
     public boolean needsAttention() {
         return severityRank() < 2;

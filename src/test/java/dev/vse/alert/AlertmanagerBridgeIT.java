@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vse.app.PipelineApp;
+import dev.vse.event.JobAlert;
 import dev.vse.simulator.EmSimulator;
 import dev.vse.simulator.GeneratorOptions;
 import dev.vse.simulator.SimulatorOptions;
@@ -47,8 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Alertmanager bridge of the real pipeline (Camel Main, routes/alertmanager.yaml, wired by {@link PipelineApp}
  * because ALERTMANAGER_URL is set) against a real Alertmanager (started here on a free loopback port; the test skips
- * itself without the binary) and the in-JVM Kafka broker. Job alert records are produced in the contract format
- * (CloudEvents binary mode through the SDK's serializer, key = job UID) on a compacted topic of three partitions;
+ * itself without the binary) and the in-JVM Kafka broker. Job alert records are produced as the pipeline produces them
+ * ({@code CloudEventMapper.toCloudEvent(JobAlert)}, CloudEvents binary mode through the SDK's serializer, key = job
+ * UID) on a compacted topic of three partitions;
  * what counts is what Alertmanager's {@code GET /api/v2/alerts} says. The EM is a simulator with no jobs: the only
  * job alerts are the test's.
  *
@@ -125,8 +127,9 @@ class AlertmanagerBridgeIT {
         return h.start();
     }
 
-    private RecordMetadata produce(Map<String, Object> value) throws Exception {
-        return producer.send(new ProducerRecord<>(topic, (String) value.get("jobUid"), TestJobAlerts.event(value))).get();
+    /** As the pipeline produces it: key = job UID, the CloudEvent of {@link dev.vse.event.CloudEventMapper}. */
+    private RecordMetadata produce(JobAlert alert) throws Exception {
+        return producer.send(new ProducerRecord<>(topic, alert.key(), TestJobAlerts.event(alert))).get();
     }
 
     private static ConditionFactory await(String what) {
@@ -161,7 +164,7 @@ class AlertmanagerBridgeIT {
         String jobB = "urn:veeam:Job:b-" + suffix;
         String keyA = TestJobAlerts.incidentKey(jobA);
         String keyB = TestJobAlerts.incidentKey(jobB);
-        Map<String, Object> failedA = TestJobAlerts.failed(jobA, "SQL Backup 03", failedAt);
+        JobAlert failedA = TestJobAlerts.failed(jobA, "SQL Backup 03", failedAt);
 
         // 1. a failed job: active in Alertmanager with its labels and annotations; the offset committed after that
         PipelineHarness first = pipeline("first");
@@ -176,7 +179,7 @@ class AlertmanagerBridgeIT {
         assertThat(alert.get("annotations").get("failed_vms").asText()).isEqualTo("sql01");
         assertThat(alert.get("annotations").get("description").asText())
                 .contains("- sql01: Failed to create VM snapshot. Error: Insufficient disk space");
-        assertThat(alert.get("annotations").get("session_uid").asText()).isEqualTo(failedA.get("sessionUid"));
+        assertThat(alert.get("annotations").get("session_uid").asText()).isEqualTo(failedA.sessionUid());
         assertThat(instant(alert, "startsAt")).isEqualTo(failedAt);
         assertThat(alert.get("generatorURL").asText()).isEqualTo(TestJobAlerts.EM_URL);
         await("job A's offset committed").until(() -> committed(a) == a.offset() + 1);

@@ -2,18 +2,17 @@ package dev.vse.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vse.event.JobAlert;
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The open set: latest record per key, newer by offset wins, whatever order records arrive in. */
 class IncidentsTest {
     private static final Instant T = Instant.parse("2026-12-01T02:14:07Z");
     private final Incidents incidents = new Incidents();
-    private final Map<String, Object> failedA = TestJobAlerts.failed("job-a", "A", T);
-    private final JobAlert failA = TestJobAlerts.parse(failedA);
-    private final JobAlert resolveA = TestJobAlerts.parse(TestJobAlerts.resolved(failedA, T.plusSeconds(600)));
-    private final JobAlert failB = TestJobAlerts.parse(TestJobAlerts.failed("job-b", "B", T));
+    private final JobAlert failA = TestJobAlerts.failed("job-a", "A", T);
+    private final JobAlert resolveA = TestJobAlerts.resolved(failA, T.plusSeconds(600));
+    private final JobAlert failB = TestJobAlerts.failed("job-b", "B", T);
 
     @Test
     void givenFailedThenResolved_thenOpenThenClosed_andTheFailureIsKeptForTheResolutionsLabels() {
@@ -43,7 +42,7 @@ class IncidentsTest {
 
     @Test
     void givenANewFailureAfterAResolution_thenOpenAgain_withTheNewFailure() {
-        JobAlert again = TestJobAlerts.parse(TestJobAlerts.failed("job-a", "A", T.plusSeconds(3600)));
+        JobAlert again = TestJobAlerts.failed("job-a", "A", T.plusSeconds(3600));
         incidents.apply("job-a", 0, 3, failA);
         incidents.apply("job-a", 0, 5, resolveA);
         incidents.apply("job-a", 0, 8, again);

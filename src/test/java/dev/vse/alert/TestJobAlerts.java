@@ -1,91 +1,69 @@
 package dev.vse.alert;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vse.event.CloudEventMapper;
+import dev.vse.event.EventIds;
+import dev.vse.event.JobAlert;
+import dev.vse.event.TaskOutcome;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
-import java.net.URI;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-/** Job alert records in the contract format (DESIGN.md "More topics and records", schema/job-alert.v1.json). */
+/**
+ * Job alert records as the pipeline produces them ({@link dev.vse.event.JobAlert}, filled as
+ * {@code dev.vse.incident.JobIncidents} fills it; on the topic through {@link CloudEventMapper}).
+ */
 public final class TestJobAlerts {
-    private static final ObjectMapper JSON = new ObjectMapper();
     public static final String EM = "em01";
     public static final String EM_URL = "https://em01.example.com:9398/api";
+    private static final CloudEventMapper MAPPER = new CloudEventMapper();
 
     private TestJobAlerts() { }
 
     public static String incidentKey(String jobUid) {
-        return "veeam:" + EM + ":" + jobUid;
+        return JobAlert.incidentKey(EM, jobUid);
     }
 
-    /** The value of a {@code failed} record of job {@code jobUid} (named {@code jobName}): two VMs, one failed. */
-    public static Map<String, Object> failed(String jobUid, String jobName, Instant failedAt) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("emServer", EM);
-        v.put("jobUid", jobUid);
-        v.put("jobName", jobName);
-        v.put("jobType", "Backup");
-        v.put("backupServer", "vbr01.example.com");
-        v.put("status", "failed");
-        v.put("incidentKey", incidentKey(jobUid));
-        v.put("sessionUid", "urn:veeam:BackupJobSession:" + jobUid.hashCode() + "-3");
-        v.put("firstFailedSessionUid", "urn:veeam:BackupJobSession:" + jobUid.hashCode() + "-1");
-        v.put("attempts", 3);
-        v.put("failedAt", failedAt.toString());
-        v.put("resolvedAt", null);
-        v.put("failureMessage", "Processing sql01 Error: Failed to create VM snapshot");
-        v.put("tasks", List.of(
-                task("sql01", "Failed", "Failed to create VM snapshot. Error: Insufficient disk space"),
-                task("web01", "Success", null)));
-        return v;
+    /** The {@code failed} record of job {@code jobUid} (named {@code jobName}): three attempts, two VMs, one failed. */
+    public static JobAlert failed(String jobUid, String jobName, Instant failedAt) {
+        String first = "urn:veeam:BackupJobSession:" + jobUid.hashCode() + "-1";
+        return new JobAlert(JobAlert.Status.FAILED, id(JobAlert.Status.FAILED, jobUid, first), EM_URL, jobUid, failedAt,
+                EM, jobUid, jobName, "Backup", "vbr01.example.com", incidentKey(jobUid),
+                "urn:veeam:BackupJobSession:" + jobUid.hashCode() + "-3", first, 3, 2, failedAt, null,
+                "Processing sql01 Error: Failed to create VM snapshot",
+                List.of(task("sql01", "Failed", "Failed to create VM snapshot. Error: Insufficient disk space", failedAt),
+                        task("web01", "Success", null, failedAt.minusSeconds(40))),
+                failedAt.plusSeconds(2));
     }
 
-    /** The value of the {@code resolved} record that ends {@code failed}. */
-    public static Map<String, Object> resolved(Map<String, Object> failed, Instant resolvedAt) {
-        Map<String, Object> v = new LinkedHashMap<>(failed);
-        v.put("status", "resolved");
-        v.put("sessionUid", "urn:veeam:BackupJobSession:" + failed.get("jobUid").hashCode() + "-4");
-        v.put("resolvedAt", resolvedAt.toString());
-        v.put("tasks", List.of(task("sql01", "Success", null), task("web01", "Success", null)));
-        return v;
+    /** The {@code resolved} record that ends {@code failed}: the next run, all VMs successful. */
+    public static JobAlert resolved(JobAlert failed, Instant resolvedAt) {
+        return new JobAlert(JobAlert.Status.RESOLVED, id(JobAlert.Status.RESOLVED, failed.jobUid(), failed.firstFailedSessionUid()),
+                failed.source(), failed.subject(), resolvedAt, failed.emServer(), failed.jobUid(), failed.jobName(),
+                failed.jobType(), failed.backupServer(), failed.incidentKey(),
+                "urn:veeam:BackupJobSession:" + failed.jobUid().hashCode() + "-4", failed.firstFailedSessionUid(),
+                failed.attempts(), failed.retriesAllowed(), failed.failedAt(), resolvedAt, failed.failureMessage(),
+                List.of(task("sql01", "Success", null, resolvedAt), task("web01", "Success", null, resolvedAt.minusSeconds(20))),
+                resolvedAt.plusSeconds(2));
     }
 
-    private static Map<String, Object> task(String name, String status, String reason) {
-        Map<String, Object> t = new LinkedHashMap<>();
-        t.put("name", name);
-        t.put("status", status);
-        t.put("reason", reason);
-        return t;
+    /** {@code a} with other job name, backup server, attempts, failure message and tasks (the rest as it is). */
+    public static JobAlert with(JobAlert a, String jobName, String backupServer, int attempts, String failureMessage,
+                                List<TaskOutcome> tasks) {
+        return new JobAlert(a.status(), a.id(), a.source(), a.subject(), a.time(), a.emServer(), a.jobUid(), jobName,
+                a.jobType(), backupServer, a.incidentKey(), a.sessionUid(), a.firstFailedSessionUid(), attempts,
+                a.retriesAllowed(), a.failedAt(), a.resolvedAt(), failureMessage, tasks, a.detectedAt());
     }
 
-    public static byte[] json(Map<String, Object> value) {
-        try {
-            return JSON.writeValueAsBytes(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    private static String id(JobAlert.Status status, String jobUid, String firstFailedSessionUid) {
+        return EventIds.jobAlert(EM, jobUid, status.ceType(), firstFailedSessionUid);
     }
 
-    /** The record's CloudEvent, as the producer builds it with the SDK (binary mode through CloudEventSerializer). */
-    public static CloudEvent event(Map<String, Object> value) {
-        boolean failed = value.get("status").equals("failed");
-        Instant time = Instant.parse((String) (failed ? value.get("failedAt") : value.get("resolvedAt")));
-        return CloudEventBuilder.v1()
-                .withId(value.get("incidentKey") + ":" + value.get("status") + ":" + value.get("sessionUid"))
-                .withSource(URI.create(EM_URL))
-                .withType(failed ? JobAlert.FAILED_TYPE : JobAlert.RESOLVED_TYPE)
-                .withSubject((String) value.get("jobUid"))
-                .withTime(time.atOffset(ZoneOffset.UTC))
-                .withDataContentType("application/json")
-                .withData(json(value))
-                .build();
+    private static TaskOutcome task(String name, String status, String reason, Instant endTime) {
+        return new TaskOutcome(name, status, reason, "Completed", "urn:veeam:BackupTaskSession:" + name, endTime);
     }
 
-    public static JobAlert parse(Map<String, Object> value) {
-        return JobAlert.parse(value.get("status").equals("failed") ? JobAlert.FAILED_TYPE : JobAlert.RESOLVED_TYPE, EM_URL, json(value));
+    /** The record's CloudEvent, as the producer builds it (binary mode through CloudEventSerializer). */
+    public static CloudEvent event(JobAlert alert) {
+        return MAPPER.toCloudEvent(alert);
     }
 }
