@@ -10,6 +10,7 @@ import dev.vse.simulator.SimJob;
 import dev.vse.simulator.SimSession;
 import dev.vse.simulator.SimTaskSession;
 import dev.vse.simulator.SimulatorOptions;
+import dev.vse.testkit.AlertmanagerProcess;
 import dev.vse.testkit.EmbeddedKafka;
 import dev.vse.testkit.PipelineHarness;
 import dev.vse.testkit.PipelineProcess;
@@ -21,12 +22,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -240,6 +243,36 @@ class JobAlertsIT {
                 .as("published within a few poll intervals of the failure").isLessThan(Duration.ofSeconds(10));
         // the incident opens all the same, without tasks
         assertThat(value(awaitAlerts(job, 1).get(0)).get("tasks").isNull()).isTrue();
+    }
+
+    @Test
+    void endToEnd_aFailedJobIsActiveInAlertmanagerUntilItsNextGoodRun(@TempDir Path amDir) throws Exception {
+        Optional<Path> binary = AlertmanagerProcess.binary();
+        Assumptions.assumeTrue(binary.isPresent(), "no prometheus-alertmanager or alertmanager on the PATH");
+        try (AlertmanagerProcess am = AlertmanagerProcess.start(binary.get(), amDir)) {
+            em = EmSimulator.start(SimulatorOptions.defaults().withPort(0).withBindHost("127.0.0.1"));
+            h = new PipelineHarness(kafka.bootstrapServers(), state, em.baseUrl())
+                    .with("poll.lag-margin", MARGIN_S + "s").with("alertmanager.url", am.url())
+                    .with("alertmanager.group-id", "am-" + UUID.randomUUID()).start();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> h.app().store().watermark("em01", SimSession.BACKUP).isPresent());
+            SimJob job = job("Mail Backup", false, 0);
+            end(run(job, Instant.now(), false, "mail01"), "Failed", "Error: Repository is out of space.");
+
+            String key = "veeam:em01:" + jobUid(job);
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> am.alert(key).isPresent());
+            JsonNode alert = am.alert(key).orElseThrow();
+            assertThat(alert.at("/status/state").asText()).isEqualTo("active");
+            assertThat(alert.at("/labels/alertname").asText()).isEqualTo("VeeamJobFailed");
+            assertThat(alert.at("/labels/job").asText()).isEqualTo("Mail Backup");
+            assertThat(alert.at("/annotations/failed_vms").asText()).isEqualTo("mail01");
+            assertThat(alert.at("/annotations/description").asText()).contains("Error: Repository is out of space.");
+
+            end(run(job, Instant.now(), false, "mail01"), "Success", "");
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> am.alert(key).isEmpty());
+        }
     }
 
     @Test
