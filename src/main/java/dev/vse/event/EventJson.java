@@ -81,7 +81,7 @@ public final class EventJson {
     }
 
     /** {@code tasks}: an array of {@code {name, status, reason, state, uid, endTime}}, or null. */
-    static void writeTasks(JsonGenerator g, List<TaskOutcome> tasks) throws IOException {
+    public static void writeTasks(JsonGenerator g, List<TaskOutcome> tasks) throws IOException {
         if (tasks == null) {
             g.writeNullField("tasks");
             return;
@@ -101,7 +101,7 @@ public final class EventJson {
     }
 
     /** The inverse of {@link #writeTasks}. */
-    static List<TaskOutcome> tasks(JsonNode array) {
+    public static List<TaskOutcome> tasks(JsonNode array) {
         if (array == null || !array.isArray()) {
             return null;
         }
@@ -113,7 +113,7 @@ public final class EventJson {
         return tasks;
     }
 
-    static void writeNullable(JsonGenerator g, String name, Integer value) throws IOException {
+    public static void writeNullable(JsonGenerator g, String name, Integer value) throws IOException {
         if (value == null) {
             g.writeNullField(name);
         } else {
@@ -121,7 +121,7 @@ public final class EventJson {
         }
     }
 
-    static void writeNullable(JsonGenerator g, String name, Boolean value) throws IOException {
+    public static void writeNullable(JsonGenerator g, String name, Boolean value) throws IOException {
         if (value == null) {
             g.writeNullField(name);
         } else {
@@ -129,15 +129,15 @@ public final class EventJson {
         }
     }
 
-    static String str(Instant instant) {
+    public static String str(Instant instant) {
         return instant == null ? null : instant.toString();
     }
 
-    static String text(JsonNode n, String field) {
+    public static String text(JsonNode n, String field) {
         return n.hasNonNull(field) ? n.get(field).asText() : null;
     }
 
-    static Instant instant(JsonNode n, String field) {
+    public static Instant instant(JsonNode n, String field) {
         String value = text(n, field);
         return value == null ? null : Instant.parse(value);
     }

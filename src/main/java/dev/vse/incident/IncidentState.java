@@ -1,15 +1,19 @@
 package dev.vse.incident;
 
+import static dev.vse.event.EventJson.instant;
+import static dev.vse.event.EventJson.str;
+import static dev.vse.event.EventJson.text;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vse.event.EventJson;
 import dev.vse.event.TaskOutcome;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -83,22 +87,7 @@ public record IncidentState(Phase phase, String jobUid, String jobName, String j
             g.writeStringField("retryRunningUid", retryRunningUid);
             g.writeStringField("openedAt", str(openedAt));
             g.writeStringField("failureMessage", failureMessage);
-            if (tasks == null) {
-                g.writeNullField("tasks");
-            } else {
-                g.writeArrayFieldStart("tasks");
-                for (TaskOutcome t : tasks) {
-                    g.writeStartObject();
-                    g.writeStringField("name", t.name());
-                    g.writeStringField("status", t.status());
-                    g.writeStringField("reason", t.reason());
-                    g.writeStringField("state", t.state());
-                    g.writeStringField("uid", t.uid());
-                    g.writeStringField("endTime", str(t.endTime()));
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-            }
+            EventJson.writeTasks(g, tasks);
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -110,36 +99,15 @@ public record IncidentState(Phase phase, String jobUid, String jobName, String j
     public static IncidentState decode(String json) {
         try {
             JsonNode n = MAPPER.readTree(json);
-            List<TaskOutcome> tasks = null;
-            if (n.path("tasks").isArray()) {
-                tasks = new ArrayList<>();
-                for (JsonNode t : n.get("tasks")) {
-                    tasks.add(new TaskOutcome(text(t, "name"), text(t, "status"), text(t, "reason"), text(t, "state"),
-                            text(t, "uid"), instant(t, "endTime")));
-                }
-            }
             return new IncidentState(Phase.valueOf(text(n, "phase")), text(n, "jobUid"), text(n, "jobName"),
                     text(n, "jobType"), text(n, "backupServer"), text(n, "sessionType"),
                     text(n, "firstFailedSessionUid"), n.path("attempts").asInt(1), n.path("chainAttempts").asInt(1),
                     text(n, "lastFailedSessionUid"), instant(n, "lastFailedCreation"), instant(n, "lastFailedEnd"),
                     n.path("retries").asInt(0), Duration.ofSeconds(n.path("retryTimeoutSeconds").asLong(0)),
                     text(n, "policySource"), instant(n, "deadline"), text(n, "retryRunningUid"),
-                    instant(n, "openedAt"), text(n, "failureMessage"), tasks);
+                    instant(n, "openedAt"), text(n, "failureMessage"), EventJson.tasks(n.get("tasks")));
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("not a stored job incident: " + e.getMessage(), e);
         }
-    }
-
-    private static String str(Instant t) {
-        return t == null ? null : t.toString();
-    }
-
-    private static String text(JsonNode n, String field) {
-        return n.hasNonNull(field) ? n.get(field).asText() : null;
-    }
-
-    private static Instant instant(JsonNode n, String field) {
-        String v = text(n, field);
-        return v == null ? null : Instant.parse(v);
     }
 }

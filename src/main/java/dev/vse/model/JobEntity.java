@@ -1,6 +1,5 @@
 package dev.vse.model;
 
-import jakarta.xml.bind.annotation.XmlAttribute;
 import jakarta.xml.bind.annotation.XmlElement;
 import jakarta.xml.bind.annotation.XmlTransient;
 import jakarta.xml.bind.annotation.adapters.XmlJavaTypeAdapter;
@@ -16,12 +15,7 @@ import java.time.Instant;
  * not UIDs. {@code JobType} is an open string and absent from the documented {@code NASJob}.
  */
 @XmlTransient
-public abstract class JobEntity {
-    @XmlAttribute(name = "Href") private String href;
-    @XmlAttribute(name = "Type") private String type;
-    @XmlAttribute(name = "Name") private String name;
-    @XmlAttribute(name = "UID") private String uid;
-    @XmlElement(name = "Links") private Links links;
+public abstract class JobEntity extends Entity {
     @XmlElement(name = "JobType") private String jobType;
     @XmlElement(name = "Platform") private String platform;
     @XmlElement(name = "Description") private String description;
@@ -35,16 +29,6 @@ public abstract class JobEntity {
         return jobScheduleOptions == null ? null : jobScheduleOptions.getRetryOptions();
     }
 
-    public String getHref() { return href; }
-    public void setHref(String href) { this.href = href; }
-    public String getType() { return type; }
-    public void setType(String type) { this.type = type; }
-    public String getName() { return name; }
-    public void setName(String name) { this.name = name; }
-    public String getUid() { return uid; }
-    public void setUid(String uid) { this.uid = uid; }
-    public Links getLinks() { return links; }
-    public void setLinks(Links links) { this.links = links; }
     public String getJobType() { return jobType; }
     public void setJobType(String jobType) { this.jobType = jobType; }
     public String getPlatform() { return platform; }

@@ -1,6 +1,5 @@
 package dev.vse.model;
 
-import jakarta.xml.bind.annotation.XmlAttribute;
 import jakarta.xml.bind.annotation.XmlElement;
 import jakarta.xml.bind.annotation.XmlTransient;
 import jakarta.xml.bind.annotation.adapters.XmlJavaTypeAdapter;
@@ -12,12 +11,7 @@ import java.time.Instant;
  * documentation does not list ({@code Idle}, {@code Postprocessing}, {@code None}, ...).
  */
 @XmlTransient
-public abstract class JobSession {
-    @XmlAttribute(name = "Href") private String href;
-    @XmlAttribute(name = "Type") private String type;
-    @XmlAttribute(name = "Name") private String name;
-    @XmlAttribute(name = "UID") private String uid;
-    @XmlElement(name = "Links") private Links links;
+public abstract class JobSession extends Entity {
     @XmlElement(name = "JobUid") private String jobUid;
     @XmlElement(name = "JobName") private String jobName;
     @XmlElement(name = "JobType") private String jobType;
@@ -34,24 +28,16 @@ public abstract class JobSession {
 
     /** Name of the backup server, from the {@code Rel="Up" Type="BackupServerReference"} link. */
     public String backupServerName() {
+        Links links = getLinks();
         return links == null ? null : links.find("Up", "BackupServerReference").map(Link::getName).orElse(null);
     }
 
     /** The {@code Href} of the {@code Rel="Up" Type="JobReference"} link (the job, for its retry policy); null if absent. */
     public String jobHref() {
+        Links links = getLinks();
         return links == null ? null : links.find("Up", "JobReference").map(Link::getHref).orElse(null);
     }
 
-    public String getHref() { return href; }
-    public void setHref(String href) { this.href = href; }
-    public String getType() { return type; }
-    public void setType(String type) { this.type = type; }
-    public String getName() { return name; }
-    public void setName(String name) { this.name = name; }
-    public String getUid() { return uid; }
-    public void setUid(String uid) { this.uid = uid; }
-    public Links getLinks() { return links; }
-    public void setLinks(Links links) { this.links = links; }
     public String getJobUid() { return jobUid; }
     public void setJobUid(String jobUid) { this.jobUid = jobUid; }
     public String getJobName() { return jobName; }

@@ -13,13 +13,8 @@ import java.time.Instant;
  * {@code Name} is {@code <vm>@<timestamp>}; {@code VmDisplayName} may be absent (older replica task examples).
  */
 @XmlTransient
-public abstract class TaskSession {
-    @XmlAttribute(name = "Href") private String href;
-    @XmlAttribute(name = "Type") private String type;
-    @XmlAttribute(name = "Name") private String name;
-    @XmlAttribute(name = "UID") private String uid;
+public abstract class TaskSession extends Entity {
     @XmlAttribute(name = "VmDisplayName") private String vmDisplayName;
-    @XmlElement(name = "Links") private Links links;
     @XmlElement(name = "JobSessionUid") private String jobSessionUid;
     @XmlElement(name = "CreationTimeUTC") @XmlJavaTypeAdapter(UtcInstantAdapter.class) private Instant creationTimeUtc;
     @XmlElement(name = "EndTimeUTC") @XmlJavaTypeAdapter(UtcInstantAdapter.class) private Instant endTimeUtc;
@@ -28,18 +23,8 @@ public abstract class TaskSession {
     @XmlElement(name = "Reason") private String reason;
     @XmlElement(name = "TotalSize") private Long totalSize;
 
-    public String getHref() { return href; }
-    public void setHref(String href) { this.href = href; }
-    public String getType() { return type; }
-    public void setType(String type) { this.type = type; }
-    public String getName() { return name; }
-    public void setName(String name) { this.name = name; }
-    public String getUid() { return uid; }
-    public void setUid(String uid) { this.uid = uid; }
     public String getVmDisplayName() { return vmDisplayName; }
     public void setVmDisplayName(String vmDisplayName) { this.vmDisplayName = vmDisplayName; }
-    public Links getLinks() { return links; }
-    public void setLinks(Links links) { this.links = links; }
     public String getJobSessionUid() { return jobSessionUid; }
     public void setJobSessionUid(String jobSessionUid) { this.jobSessionUid = jobSessionUid; }
     public Instant getCreationTimeUtc() { return creationTimeUtc; }
