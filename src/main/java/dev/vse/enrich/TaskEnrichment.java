@@ -1,5 +1,7 @@
 package dev.vse.enrich;
 
+import dev.vse.em.EmRequestException;
+import dev.vse.em.FailureKind;
 import dev.vse.event.SessionEvent;
 import dev.vse.event.TaskOutcome;
 import dev.vse.model.JobSession;
@@ -16,8 +18,10 @@ import org.slf4j.LoggerFactory;
  * Puts the task sessions (VM, status, reason) on the records an on-call engineer reads: failed records, and
  * completed records with {@code Result=Warning} (DESIGN.md "Enriched session records"). One EM request per such
  * session, never per running session and never for the changes topic; when it fails, the record goes out on time
- * without tasks and with {@code tasksError} (one line), so enrichment never holds an alert back. Tasks are listed
- * failed first, then warnings, then the rest. Thread-safe.
+ * without tasks and with {@code tasksError} (one line), so enrichment never holds an alert back. Once a request of a
+ * page failed because EM is unavailable or slow (a retriable failure: 5xx, timeout, reset), the page's remaining
+ * sessions are not asked for: a page waits for at most one failed request. Tasks are listed failed first, then
+ * warnings, then the rest. Thread-safe.
  */
 public final class TaskEnrichment {
     /** Reads the task sessions of one job session from EM; throws when it cannot. */
@@ -49,23 +53,29 @@ public final class TaskEnrichment {
             byUid.put(s.getUid(), s);
         }
         List<SessionEvent> out = new ArrayList<>(events.size());
+        String unavailable = null;
         for (SessionEvent e : events) {
             JobSession s = byUid.get(e.sessionUid());
-            out.add(e.wantsTasks() && s != null ? withTasks(emId, s, e) : e);
+            if (!e.wantsTasks() || s == null) {
+                out.add(e);
+            } else if (unavailable != null) {
+                out.add(e.withTasks(null, "not read: an earlier task-session request of this page failed: " + unavailable));
+            } else {
+                try {
+                    List<TaskOutcome> tasks = new ArrayList<>(reader.read(emId, s));
+                    tasks.sort(ORDER);
+                    out.add(e.withTasks(tasks, null));
+                } catch (RuntimeException ex) {
+                    String why = OneLine.message(ex);
+                    LOG.warn("EM {}: task sessions of {} unreadable, its {} record goes out without them: {}", emId,
+                            s.getUid(), e.type().ceType(), why);
+                    out.add(e.withTasks(null, why));
+                    if (ex instanceof EmRequestException r && r.kind() == FailureKind.RETRIABLE) {
+                        unavailable = why;
+                    }
+                }
+            }
         }
         return out;
-    }
-
-    private SessionEvent withTasks(String emId, JobSession s, SessionEvent e) {
-        try {
-            List<TaskOutcome> tasks = new ArrayList<>(reader.read(emId, s));
-            tasks.sort(ORDER);
-            return e.withTasks(tasks, null);
-        } catch (RuntimeException ex) {
-            String why = OneLine.message(ex);
-            LOG.warn("EM {}: task sessions of {} unreadable, its {} record goes out without them: {}", emId,
-                    s.getUid(), e.type().ceType(), why);
-            return e.withTasks(null, why);
-        }
     }
 }
