@@ -45,6 +45,7 @@ public final class Clustering {
      * EMs) to {@code camel}'s services, started with the context.
      */
     public static Clustering install(CamelContext camel, ClusterSettings settings, List<String> emIds) throws Exception {
+        Clustering[] self = new Clustering[1];
         List<String> namespaces = emIds.stream().map(ClusterSettings::namespace).toList();
         CamelClusterService service = switch (settings.service()) {
             case FILE -> fileService(settings);
@@ -56,14 +57,39 @@ public final class Clustering {
         camel.addService(service, true, true);
         if (settings.service() == ClusterSettings.Kind.FILE) {
             camel.addService(new FileSpreading(service, new FileMembers(settings.fileRoot(), settings.instanceId()),
-                    namespaces, settings.heartbeatInterval().toMillis()), true, true);
+                    namespaces, settings.heartbeatInterval().toMillis(), ns -> self[0].stepDown(ns)), true, true);
         }
         LOG.info("cluster service {} (instance {}, lease {}s{}): one active poller per EM, namespaces {}",
                 settings.service().name().toLowerCase(java.util.Locale.ROOT), settings.instanceId(), settings.lease().toSeconds(),
                 settings.service() == ClusterSettings.Kind.FILE ? ", folder " + settings.fileRoot().toAbsolutePath()
                         : settings.kubernetesNamespace() == null ? "" : ", Kubernetes namespace " + settings.kubernetesNamespace(),
                 namespaces);
-        return new Clustering(settings, service);
+        self[0] = new Clustering(settings, service);
+        return self[0];
+    }
+
+    /**
+     * Stops the routes of the EM of {@code namespace} as if its leadership were lost, before the view is stopped and
+     * the lock released: Camel 4.18's FileLockClusterView tells its listeners nothing when it is stopped, and its
+     * ClusteredRoutePolicy reads the leadership from the view (still leader until the view stops). So the policy is
+     * told directly (its private setLeader, the method its own leadership listener calls).
+     */
+    void stepDown(String namespace) {
+        ClusteredRoutePolicy p;
+        synchronized (this) {
+            p = policies.entrySet().stream().filter(e -> ClusterSettings.namespace(e.getKey()).equals(namespace))
+                    .map(Map.Entry::getValue).findFirst().orElse(null);
+        }
+        if (p == null) {
+            return;
+        }
+        try {
+            java.lang.reflect.Method setLeader = ClusteredRoutePolicy.class.getDeclaredMethod("setLeader", boolean.class);
+            setLeader.setAccessible(true);
+            setLeader.invoke(p, false);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("{}: routes not stopped before the release ({}); they stop when the view reports the loss", namespace, e.toString());
+        }
     }
 
     /** FileLockClusterService on CLUSTER_FILE_ROOT: heartbeat every lease / 5, a leader silent for the lease is stale. */

@@ -34,12 +34,15 @@ final class FileSpreading extends ServiceSupport {
     private final FileMembers members;
     private final List<String> namespaces;
     private final long periodMillis;
+    private final java.util.function.Consumer<String> beforeRelease;
     private final Set<String> standingBack = new HashSet<>();
     private ScheduledExecutorService timer;
     private int lastLive = -1;
 
-    FileSpreading(CamelClusterService service, FileMembers members, List<String> namespaces, long periodMillis) {
+    FileSpreading(CamelClusterService service, FileMembers members, List<String> namespaces, long periodMillis,
+                  java.util.function.Consumer<String> beforeRelease) {
         this.service = service;
+        this.beforeRelease = beforeRelease;
         this.members = members;
         this.namespaces = namespaces.stream().sorted().toList();
         this.periodMillis = periodMillis;
@@ -95,6 +98,8 @@ final class FileSpreading extends ServiceSupport {
             for (String ns : owned.subList(share, owned.size())) {
                 LOG.info("{}: released, this instance leads more than its share ({} of {} EMs over {} live instances)",
                         ns, owned.size(), namespaces.size(), live);
+                // the EM's routes stop (after the running cycle) while this instance still holds the lock
+                beforeRelease.accept(ns);
                 standBack(ns);
             }
             owned = owned.subList(0, share);
