@@ -48,7 +48,9 @@ public record ClusterSettings(Kind service, Duration lease, Path fileRoot, Strin
             throw new ConfigException(Settings.envName("cluster.kubernetes-namespace") + " '" + ns
                     + "' is not a Kubernetes namespace name (lower case letters, digits, '-')");
         }
-        String id = s.get("cluster.instance-id", defaultInstanceId());
+        // Kubernetes: the pod's name (HOSTNAME), which the service finds in the pod list; elsewhere host name + pid
+        String id = s.get("cluster.instance-id", kind == Kind.KUBERNETES && System.getenv("HOSTNAME") != null
+                ? System.getenv("HOSTNAME") : defaultInstanceId());
         if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
             throw new ConfigException(Settings.envName("cluster.instance-id") + " '" + id
                     + "' must be 1-63 letters, digits, '.', '_' or '-'");

@@ -105,18 +105,21 @@ public final class Clustering {
     /**
      * KubernetesClusterService on Lease objects (coordination.k8s.io), lease duration CLUSTER_LEASE, renewal deadline
      * two thirds of it, retries every fifth; wrapped in Camel's rebalancing service so the EMs spread evenly over the
-     * pods. {@code masterUrl} null: in-cluster configuration (service account).
+     * pods. {@code client} null: the fabric8 client's own configuration (in a pod: its service account).
      */
     public static RebalancingCamelClusterService kubernetesService(CamelContext camel, ClusterSettings s, String namespace,
-                                                                    String masterUrl) {
-        KubernetesClusterService k = new KubernetesClusterService();
+                                                                    io.fabric8.kubernetes.client.KubernetesClient client) {
+        org.apache.camel.component.kubernetes.KubernetesConfiguration conf = new org.apache.camel.component.kubernetes.KubernetesConfiguration();
+        if (client != null) {
+            conf.setKubernetesClient(client);
+        }
+        KubernetesClusterService k = new KubernetesClusterService(conf);
         k.setLeaseResourceType(LeaseResourceType.Lease);
         k.setKubernetesResourceName("veeam-session-events");
         if (namespace != null) {
+            // the pods are listed there, and the Lease objects live there
             k.setKubernetesNamespace(namespace);
-        }
-        if (masterUrl != null) {
-            k.setMasterUrl(masterUrl);
+            k.setKubernetesResourcesNamespace(namespace);
         }
         k.setPodName(s.instanceId());
         k.setClusterLabels(KUBERNETES_LABELS);
