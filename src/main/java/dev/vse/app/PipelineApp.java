@@ -207,7 +207,8 @@ public final class PipelineApp implements AutoCloseable {
                     alertmanager.get().topic(), alertmanager.get().alertsUrl(), alertmanager.get().groupId(),
                     alertmanager.get().resendInterval().toSeconds());
         }
-        PipelineBeans.registerHealthChecks(camel, config);
+        // Kubernetes counts ready pods as cluster members: an EM that is away must not make its leader unready
+        PipelineBeans.registerHealthChecks(camel, config, cluster.service() != dev.vse.cluster.ClusterSettings.Kind.KUBERNETES);
         LOG.info("polling {} EM server(s) every {}s: {}; Kafka {}; state in {}", ems.ids().size(),
                 config.pollInterval().toSeconds(), ems.ids(), config.kafkaBootstrapServers(), config.stateDir().toAbsolutePath());
     }

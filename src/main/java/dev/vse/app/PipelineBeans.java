@@ -115,13 +115,18 @@ public final class PipelineBeans {
      * health checks are off.
      */
     public static void registerHealthChecks(CamelContext camel, AppConfig config) {
+        registerHealthChecks(camel, config, true);
+    }
+
+    /** {@link #registerHealthChecks(CamelContext, AppConfig)}; {@code emReadiness} false: EM checks not in readiness. */
+    public static void registerHealthChecks(CamelContext camel, AppConfig config, boolean emReadiness) {
         HealthCheckRegistry health = HealthCheckRegistry.get(camel);
         EmStatusBoard board = board(camel);
         if (health == null || board == null) {
             return;
         }
         for (EmSource em : config.ems()) {
-            health.register(new EmHealthCheck(board, em.id(), config.pollInterval()));
+            health.register(new EmHealthCheck(board, em.id(), config.pollInterval(), emReadiness));
         }
         health.register(new KafkaHealthCheck(board));
     }

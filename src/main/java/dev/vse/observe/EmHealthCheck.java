@@ -19,12 +19,28 @@ public final class EmHealthCheck extends AbstractHealthCheck {
     private final EmStatusBoard board;
     private final String emId;
     private final Duration allowed;
+    private final boolean readiness;
 
     public EmHealthCheck(EmStatusBoard board, String emId, Duration pollInterval) {
+        this(board, emId, pollInterval, true);
+    }
+
+    /**
+     * {@code readiness} false: the check is reported (in /observe/health) but does not make the instance unready.
+     * With CLUSTER_SERVICE=kubernetes the cluster members are the ready pods, so an EM that is away must not make
+     * its leader unready: every pod would drop out and nobody would poll any EM.
+     */
+    public EmHealthCheck(EmStatusBoard board, String emId, Duration pollInterval, boolean readiness) {
         super("vse", "em-" + emId);
         this.board = board;
         this.emId = emId;
         this.allowed = pollInterval.multipliedBy(INTERVALS);
+        this.readiness = readiness;
+    }
+
+    @Override
+    public boolean isReadiness() {
+        return readiness;
     }
 
     @Override
