@@ -8,7 +8,8 @@ COPY routes routes
 RUN mvn -q -B package -DskipTests
 
 FROM eclipse-temurin:17-jre
-RUN useradd --system --uid 10001 vse && mkdir -p /var/lib/vse && chown vse /var/lib/vse
+# /var/lib/vse-cluster: CLUSTER_FILE_ROOT of the compose profile "ha" (a named volume takes these owners)
+RUN useradd --system --uid 10001 vse && mkdir -p /var/lib/vse /var/lib/vse-cluster && chown vse /var/lib/vse /var/lib/vse-cluster
 COPY --from=build /src/target/veeam-session-events.jar /app/veeam-session-events.jar
 USER vse
 ENV STATE_DIR=/var/lib/vse

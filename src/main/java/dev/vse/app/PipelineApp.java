@@ -33,6 +33,8 @@ public final class PipelineApp implements AutoCloseable {
     private final ObserveSettings observe;
     private final java.util.Optional<AlertmanagerSettings> alertmanager;
     private final Settings settings;
+    private final dev.vse.cluster.ClusterSettings cluster;
+    private dev.vse.cluster.Clustering clustering;
     private final Main main = new Main();
     private final Clock clock;
     private StateStore store;
@@ -48,6 +50,7 @@ public final class PipelineApp implements AutoCloseable {
         this.observe = ObserveSettings.from(settings);
         this.alertmanager = AlertmanagerSettings.from(settings);
         this.settings = settings;
+        this.cluster = dev.vse.cluster.ClusterSettings.from(settings);
         this.clock = clock;
         Properties props = camelProperties(config, settings);
         props.setProperty("heartbeat.interval-ms", Long.toString(observe.heartbeatInterval().toMillis()));
@@ -135,6 +138,9 @@ public final class PipelineApp implements AutoCloseable {
         if (ems == null) {
             return;
         }
+        if (clustering != null) {
+            clustering.closing();
+        }
         for (String emId : ems.ids()) {
             try {
                 camel.getRouteController().stopRoute("poll-" + emId);
@@ -148,7 +154,14 @@ public final class PipelineApp implements AutoCloseable {
 
     private void bindBeans(CamelContext camel) {
         store = new FileStateStore(config.stateDir());
-        ems = PipelineBeans.bind(camel, config, store, clock);
+        ems = PipelineBeans.bind(camel, config, store, clock, cluster.clustered());
+        if (cluster.clustered()) {
+            try {
+                clustering = dev.vse.cluster.Clustering.install(camel, cluster, ems.ids());
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot set up the cluster service: " + e.getMessage(), e);
+            }
+        }
         alertmanager.ifPresent(am -> PipelineBeans.bindAlertmanager(camel, am, KafkaClientSettings.from(settings), clock));
     }
 
@@ -159,6 +172,11 @@ public final class PipelineApp implements AutoCloseable {
         for (String emId : ems.ids()) {
             try {
                 camel.addRouteFromTemplate("poll-" + emId, POLL_TEMPLATE, Map.of("emId", emId));
+                if (clustering != null) {
+                    // only the instance that leads the EM's namespace runs its poll route (routes/poll.yaml)
+                    routeDefinition(camel, "poll-" + emId).routePolicy(
+                            clustering.pollPolicies(camel, emId, store, PipelineBeans.board(camel)).toArray(org.apache.camel.spi.RoutePolicy[]::new));
+                }
             } catch (Exception e) {
                 throw new IllegalStateException("cannot create the poll route of EM " + emId + ": " + e.getMessage(), e);
             }
@@ -167,6 +185,11 @@ public final class PipelineApp implements AutoCloseable {
             for (String emId : ems.ids()) {
                 try {
                     camel.addRouteFromTemplate("heartbeat-" + emId, HEARTBEAT_TEMPLATE, Map.of("emId", emId));
+                    if (clustering != null) {
+                        // heartbeats of an EM come from its leader only
+                        routeDefinition(camel, "heartbeat-" + emId).routePolicy(
+                                clustering.heartbeatPolicies(camel, emId).toArray(org.apache.camel.spi.RoutePolicy[]::new));
+                    }
                 } catch (Exception e) {
                     throw new IllegalStateException("cannot create the heartbeat route of EM " + emId + ": " + e.getMessage(), e);
                 }
@@ -184,9 +207,20 @@ public final class PipelineApp implements AutoCloseable {
                     alertmanager.get().topic(), alertmanager.get().alertsUrl(), alertmanager.get().groupId(),
                     alertmanager.get().resendInterval().toSeconds());
         }
-        PipelineBeans.registerHealthChecks(camel, config);
+        // Kubernetes counts ready pods as cluster members: an EM that is away must not make its leader unready
+        PipelineBeans.registerHealthChecks(camel, config, cluster.service() != dev.vse.cluster.ClusterSettings.Kind.KUBERNETES);
         LOG.info("polling {} EM server(s) every {}s: {}; Kafka {}; state in {}", ems.ids().size(),
                 config.pollInterval().toSeconds(), ems.ids(), config.kafkaBootstrapServers(), config.stateDir().toAbsolutePath());
+    }
+
+    /** The model of a route added from a template, before the context starts it (policies can still be attached). */
+    private static org.apache.camel.model.RouteDefinition routeDefinition(CamelContext camel, String routeId) {
+        org.apache.camel.model.Model model = camel.getCamelContextExtension().getContextPlugin(org.apache.camel.model.Model.class);
+        org.apache.camel.model.RouteDefinition def = model.getRouteDefinition(routeId);
+        if (def == null) {
+            throw new IllegalStateException("route " + routeId + " is not in the model");
+        }
+        return def;
     }
 
     private synchronized void closeResources() {

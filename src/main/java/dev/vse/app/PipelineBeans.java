@@ -49,8 +49,19 @@ public final class PipelineBeans {
      * owns (close them to log out of every EM).
      */
     public static EmClients bind(CamelContext camel, AppConfig config, StateStore store, Clock clock) {
+        return bind(camel, config, store, clock, false);
+    }
+
+    /**
+     * {@link #bind(CamelContext, AppConfig, StateStore, Clock)}; {@code clustered}: every EM starts on standby (its state
+     * untouched) until this instance leads it (CLUSTER_SERVICE).
+     */
+    public static EmClients bind(CamelContext camel, AppConfig config, StateStore store, Clock clock, boolean clustered) {
         // the status of every EM and its meters, on the registry Camel's Prometheus endpoint serves
         EmStatusBoard board = new EmStatusBoard(meterRegistry(camel), store, clock);
+        if (clustered) {
+            board.clustered();
+        }
         EmBackoff backoff = EmBackoff.forInterval(config.pollInterval(), clock);
         EmClients ems = new EmClients(camel, config.ems(), board);
         for (EmSource em : config.ems()) {
@@ -104,13 +115,18 @@ public final class PipelineBeans {
      * health checks are off.
      */
     public static void registerHealthChecks(CamelContext camel, AppConfig config) {
+        registerHealthChecks(camel, config, true);
+    }
+
+    /** {@link #registerHealthChecks(CamelContext, AppConfig)}; {@code emReadiness} false: EM checks not in readiness. */
+    public static void registerHealthChecks(CamelContext camel, AppConfig config, boolean emReadiness) {
         HealthCheckRegistry health = HealthCheckRegistry.get(camel);
         EmStatusBoard board = board(camel);
         if (health == null || board == null) {
             return;
         }
         for (EmSource em : config.ems()) {
-            health.register(new EmHealthCheck(board, em.id(), config.pollInterval()));
+            health.register(new EmHealthCheck(board, em.id(), config.pollInterval(), emReadiness));
         }
         health.register(new KafkaHealthCheck(board));
     }

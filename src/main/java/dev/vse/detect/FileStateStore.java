@@ -158,6 +158,15 @@ public final class FileStateStore implements StateStore {
         }
     }
 
+    /** Closes the files of {@code emId} and drops its folder lock (another process may open it now). */
+    @Override
+    public void release(String emId) {
+        EmStateFiles files = ems.remove(emId);
+        if (files != null) {
+            files.close();
+        }
+    }
+
     @Override
     public void close() {
         RuntimeException failure = null;

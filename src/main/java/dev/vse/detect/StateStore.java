@@ -75,6 +75,13 @@ public interface StateStore extends AutoCloseable {
      */
     void forget(String emId, Collection<String> uids);
 
+    /**
+     * This instance no longer owns {@code emId} (clustered: another instance leads it now): let go of what it holds
+     * for that EM (the file store closes its files and drops its folder lock). Its next use opens it again.
+     */
+    default void release(String emId) {
+    }
+
     @Override
     void close();
 }

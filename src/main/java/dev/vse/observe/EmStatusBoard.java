@@ -54,6 +54,10 @@ public final class EmStatusBoard implements EmRequestListener {
     private volatile Instant startedAt;
     private final Map<String, EmStatus> ems = new ConcurrentHashMap<>();
     private volatile String kafkaError;
+    /** Clustered (CLUSTER_SERVICE not none): an EM is polled here only while this instance leads it. */
+    private volatile boolean clustered;
+    /** EMs this instance leads, and since when (clustered only). */
+    private final Map<String, Instant> leading = new ConcurrentHashMap<>();
     private volatile Instant kafkaErrorAt;
 
     public EmStatusBoard(MeterRegistry meters, StateStore store, Clock clock) {
@@ -102,8 +106,39 @@ public final class EmStatusBoard implements EmRequestListener {
         });
     }
 
+    /**
+     * From now on every EM is on standby until {@link #leading} says this instance leads it (call before the EMs are
+     * registered): the state of a standby EM is never read, since its store belongs to the leader.
+     */
+    public void clustered() {
+        this.clustered = true;
+    }
+
+    /** Leadership of {@code emId} taken ({@code true}) or lost. */
+    public void leading(String emId, boolean leads) {
+        if (leads) {
+            leading.put(emId, clock.instant());
+        } else {
+            leading.remove(emId);
+        }
+    }
+
+    /** Whether another instance polls this EM (clustered, not led here). */
+    public boolean standby(String emId) {
+        return clustered && !leading.containsKey(emId);
+    }
+
+    /** Since when this instance polls {@code emId}: the start of polling, or the later leadership take-over. */
+    public Instant pollingSince(String emId) {
+        Instant since = leading.get(emId);
+        return since != null && since.isAfter(startedAt) ? since : startedAt;
+    }
+
     /** Open job incidents of an EM, from the state store. */
     private long openIncidents(String emId) {
+        if (standby(emId)) {
+            return 0;
+        }
         return store.incidents(emId).values().stream()
                 .filter(encoded -> IncidentState.decode(encoded).phase() == IncidentState.Phase.OPEN).count();
     }
@@ -268,6 +303,9 @@ public final class EmStatusBoard implements EmRequestListener {
     }
 
     private void refreshSessions(EmStatus s) {
+        if (standby(s.emId())) {
+            return;
+        }
         try {
             long running = 0;
             for (String type : s.sessionTypes()) {

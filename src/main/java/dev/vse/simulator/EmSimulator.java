@@ -62,6 +62,7 @@ public final class EmSimulator implements AutoCloseable {
     private final AtomicLong requestCount = new AtomicLong();
     private final AtomicLong bytesServed = new AtomicLong();
     private final Map<String, AtomicLong> requestsByPath = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile java.util.function.BiConsumer<String, String> observer = (user, path) -> { };
 
     private EmSimulator(SimulatorOptions o) throws IOException {
         this.options = o;
@@ -141,6 +142,14 @@ public final class EmSimulator implements AutoCloseable {
         return bytesServed.get();
     }
 
+    /**
+     * Test hook: {@code observer} sees every accepted logon and every authenticated request, with the user name as the
+     * client sent it (the name is compared ignoring case, so clients can be told apart by its case) and the path.
+     */
+    public void observe(java.util.function.BiConsumer<String, String> observer) {
+        this.observer = observer == null ? (user, path) -> { } : observer;
+    }
+
     /** Test hook: every token issued so far becomes invalid (next use → 401). */
     public void expireAllTokens() {
         tokens.invalidateAll();
@@ -216,6 +225,7 @@ public final class EmSimulator implements AutoCloseable {
             throw new EmError(404, "Resource not found: " + path);
         }
         TokenStore.Logon logon = authenticate(ex);
+        observer.accept(logon.user, lower);
         String[] seg = path.substring(5).split("/");
         String[] low = lower.substring(5).split("/");
         if (low[0].equals("logonsessions")) {
@@ -320,6 +330,7 @@ public final class EmSimulator implements AutoCloseable {
                     : "The user name or password is incorrect.");
         }
         TokenStore.Logon l = tokens.issue(user, clock.now());
+        observer.accept(user, "/api/sessionmngr");
         ex.getResponseHeaders().add(TOKEN, l.token);
         ex.getResponseHeaders().add("Set-Cookie", TOKEN + "=" + l.token + "; Path=/api;");
         send(ex, 201, EmXml.marshal(new Representations(base).logonSession(l.sessionId, l.user)), FaultPlan.Kind.NONE);

@@ -125,6 +125,10 @@ class AppConfigTest {
         AskedKeys withAlertmanager = new AskedKeys(Map.of("alertmanager.url", "http://am:9093"));
         assertThat(AlertmanagerSettings.from(new Settings(withAlertmanager, Map.of(), Map.of()))).isPresent();
         plain.asked.addAll(withAlertmanager.asked);
+        // the cluster keys (cluster.file-root matters with the file service only)
+        AskedKeys withCluster = new AskedKeys(Map.of("cluster.service", "file", "cluster.file-root", dir.toString()));
+        dev.vse.cluster.ClusterSettings.from(new Settings(withCluster, Map.of(), Map.of()));
+        plain.asked.addAll(withCluster.asked);
         // the truststore keys are read only when a truststore is given; this one is not a truststore, so it fails after
         Path junk = Files.writeString(dir.resolve("junk.p12"), "not a truststore");
         AskedKeys withTruststore = new AskedKeys(Map.of("em.url", "https://em01:9398/api", "em.username", "svc",

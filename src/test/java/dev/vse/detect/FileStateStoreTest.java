@@ -55,6 +55,28 @@ class FileStateStoreTest extends StateStoreContract {
     }
 
     @Test
+    void release_dropsTheEmsFolderLock_anotherStoreTakesItOver_andTheFirstOpensItAgainAfterwards() {
+        // clustered: the instance that loses an EM releases it; the next leader opens the same folder
+        store.commit(EM, List.of(snapshot("a", "Working", "None", null)));
+        store.commitWatermark(EM, "BackupJobSession", T0);
+        FileStateStore other = new FileStateStore(dir, 10);
+        try {
+            assertThatThrownBy(() -> other.size(EM)).as("held by the first store").isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("in use");
+            store.release(EM);
+            assertThat(other.watermark(EM, "BackupJobSession")).contains(T0);
+            assertThat(other.get(EM, uid("a"))).contains(snapshot("a", "Working", "None", null));
+            other.commit(EM, List.of(snapshot("a", "Stopped", "Success", T0)));
+            assertThatThrownBy(() -> store.size(EM)).as("now held by the other").isInstanceOf(UncheckedIOException.class);
+            other.release(EM);
+            assertThat(store.get(EM, uid("a"))).as("read afresh from the files").contains(snapshot("a", "Stopped", "Success", T0));
+            store.release("never-opened");
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
     void givenTornLastJournalRecord_whenReopened_thenItIsIgnoredAndEarlierRecordsSurvive() throws IOException {
         // a crash in the middle of an append: that commit never returned, so nothing was promised
         store.commit(EM, List.of(snapshot("a", "Working", "None", null)));

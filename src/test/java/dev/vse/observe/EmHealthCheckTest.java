@@ -43,6 +43,29 @@ class EmHealthCheckTest {
     }
 
     @Test
+    void clustered_standbyEmIsUpWithStatusStandby_theLeaderGetsAGraceFromTheTakeOver() {
+        EmStatusBoard clustered = new EmStatusBoard(new SimpleMeterRegistry(), new InMemoryStateStore(), clock);
+        clustered.clustered();
+        clustered.register("em01", "https://em01:9398/api", List.of("BackupJobSession"), Optional::empty);
+        clustered.pollingStarted();
+        EmHealthCheck check = new EmHealthCheck(clustered, "em01", INTERVAL, false);
+        assertThat(check.isReadiness()).isFalse();
+        clock.advance(Duration.ofMinutes(10));
+        HealthCheck.Result standby = check.call();
+        assertThat(standby.getState()).as("another instance polls it").isEqualTo(HealthCheck.State.UP);
+        assertThat(standby.getDetails()).containsEntry("status", "standby");
+        // taken over now: a fresh grace of 3 intervals, then DOWN without a successful cycle
+        clustered.leading("em01", true);
+        assertThat(clustered.standby("em01")).isFalse();
+        clock.advance(Duration.ofSeconds(29));
+        assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(check.call().getState()).isEqualTo(HealthCheck.State.DOWN);
+        clustered.leading("em01", false);
+        assertThat(check.call().getDetails()).containsEntry("status", "standby");
+    }
+
+    @Test
     void refusedCredentials_downAtOnce_evenInTheGrace() {
         board.cycleFailed("em01", "BackupJobSession", new EmRequestException(FailureKind.AUTHENTICATION, "em01",
                 "POST https://em01:9398/api/sessionMngr/?v=latest", 401, null, "credentials refused", null));
