@@ -75,6 +75,14 @@ public interface StateStore extends AutoCloseable {
      */
     void forget(String emId, Collection<String> uids);
 
+    /**
+     * True when the publish step writes a page's state together with its records (the Kafka store: one transaction),
+     * so that the commit after publishing must not write it again.
+     */
+    default boolean writesWithRecords() {
+        return false;
+    }
+
     @Override
     void close();
 }
