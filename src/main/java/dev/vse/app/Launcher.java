@@ -75,6 +75,7 @@ public final class Launcher {
             kafka = KafkaStartupCheck.from(settings);
             topics = TopicPlan.from(settings);
             AlertmanagerSettings.from(settings);
+            StateStoreSettings.from(settings);
         } catch (ConfigException e) {
             System.err.println("veeam-session-events: configuration error: " + e.getMessage());
             return 2;

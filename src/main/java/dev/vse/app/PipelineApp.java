@@ -1,6 +1,5 @@
 package dev.vse.app;
 
-import dev.vse.detect.FileStateStore;
 import dev.vse.detect.StateStore;
 import dev.vse.pipeline.EmClients;
 import java.time.Clock;
@@ -33,6 +32,7 @@ public final class PipelineApp implements AutoCloseable {
     private final ObserveSettings observe;
     private final java.util.Optional<AlertmanagerSettings> alertmanager;
     private final Settings settings;
+    private final StateStoreSettings stateStore;
     private final Main main = new Main();
     private final Clock clock;
     private StateStore store;
@@ -48,10 +48,12 @@ public final class PipelineApp implements AutoCloseable {
         this.observe = ObserveSettings.from(settings);
         this.alertmanager = AlertmanagerSettings.from(settings);
         this.settings = settings;
+        this.stateStore = StateStoreSettings.from(settings);
         this.clock = clock;
         Properties props = camelProperties(config, settings);
         props.setProperty("heartbeat.interval-ms", Long.toString(observe.heartbeatInterval().toMillis()));
         props.setProperty("topic.heartbeat", observe.heartbeatTopic());
+        props.setProperty("state.store", stateStore.value());
         alertmanager.ifPresent(am -> {
             props.setProperty("alertmanager.group-id", am.groupId());
             props.setProperty("alertmanager.resend-interval-ms", Long.toString(am.resendInterval().toMillis()));
@@ -147,7 +149,7 @@ public final class PipelineApp implements AutoCloseable {
     }
 
     private void bindBeans(CamelContext camel) {
-        store = new FileStateStore(config.stateDir());
+        store = stateStore.open(config.stateDir(), KafkaClientSettings.from(settings));
         ems = PipelineBeans.bind(camel, config, store, clock);
         alertmanager.ifPresent(am -> PipelineBeans.bindAlertmanager(camel, am, KafkaClientSettings.from(settings), clock));
     }
@@ -186,7 +188,7 @@ public final class PipelineApp implements AutoCloseable {
         }
         PipelineBeans.registerHealthChecks(camel, config);
         LOG.info("polling {} EM server(s) every {}s: {}; Kafka {}; state in {}", ems.ids().size(),
-                config.pollInterval().toSeconds(), ems.ids(), config.kafkaBootstrapServers(), config.stateDir().toAbsolutePath());
+                config.pollInterval().toSeconds(), ems.ids(), config.kafkaBootstrapServers(), stateStore.describe(config.stateDir()));
     }
 
     private synchronized void closeResources() {
