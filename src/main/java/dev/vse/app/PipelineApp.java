@@ -149,7 +149,7 @@ public final class PipelineApp implements AutoCloseable {
     }
 
     private void bindBeans(CamelContext camel) {
-        store = stateStore.open(config.stateDir(), KafkaClientSettings.from(settings));
+        store = stateStore.open(config.stateDir(), KafkaClientSettings.from(settings), settings);
         ems = PipelineBeans.bind(camel, config, store, clock);
         alertmanager.ifPresent(am -> PipelineBeans.bindAlertmanager(camel, am, KafkaClientSettings.from(settings), clock));
     }

@@ -59,10 +59,23 @@ public record StateStoreSettings(Kind kind, String topic, String transactionalId
         return kind.name().toLowerCase(Locale.ROOT);
     }
 
-    /** Opens the configured store. */
-    public StateStore open(Path stateDir, KafkaClientSettings kafka) {
-        return kind == Kind.FILE ? new FileStateStore(stateDir)
-                : new KafkaStateStore(kafka.clientProperties(), topic, transactionalIdPrefix, loadTimeout);
+    /**
+     * Opens the configured store; the Kafka store's producers get the timeouts of the app's camel-kafka producers
+     * ({@code camel.component.kafka.delivery-timeout-ms}, {@code request-timeout-ms}, {@code max-block-ms},
+     * {@code linger-ms}), so a page fails after the same time in both modes.
+     */
+    public StateStore open(Path stateDir, KafkaClientSettings kafka, Settings s) {
+        if (kind == Kind.FILE) {
+            return new FileStateStore(stateDir);
+        }
+        java.util.Properties producer = new java.util.Properties();
+        for (String name : java.util.List.of("delivery-timeout-ms", "request-timeout-ms", "max-block-ms", "linger-ms")) {
+            String v = s.get("camel.component.kafka." + name);
+            if (v != null) {
+                producer.put(name.replace('-', '.'), v.trim());
+            }
+        }
+        return new KafkaStateStore(kafka.clientProperties(), producer, topic, transactionalIdPrefix, loadTimeout);
     }
 
     /** For the start-up log line. */

@@ -65,6 +65,7 @@ public final class KafkaStateStore implements StateStore {
     private static final SessionTable NOT_OWNED = new SessionTable();
 
     private final Properties client;
+    private final Properties producer;
     private final String topic;
     private final String transactionalIdPrefix;
     private final Duration loadTimeout;
@@ -80,6 +81,16 @@ public final class KafkaStateStore implements StateStore {
      * @param loadTimeout           how long taking an EM may read its partition
      */
     public KafkaStateStore(Properties client, String topic, String transactionalIdPrefix, Duration loadTimeout) {
+        this(client, new Properties(), topic, transactionalIdPrefix, loadTimeout);
+    }
+
+    /**
+     * As above; {@code producer} holds producer settings over the defaults here (delivery, request and max-block
+     * timeouts, linger: the app gives the ones of its camel-kafka producers).
+     */
+    public KafkaStateStore(Properties client, Properties producer, String topic, String transactionalIdPrefix,
+                           Duration loadTimeout) {
+        this.producer = producer;
         this.client = client;
         this.topic = Objects.requireNonNull(topic, "topic");
         this.transactionalIdPrefix = Objects.requireNonNull(transactionalIdPrefix, "transactionalIdPrefix");
@@ -447,6 +458,7 @@ public final class KafkaStateStore implements StateStore {
         private Properties producerProperties() {
             Properties p = new Properties();
             p.putAll(client);
+            p.putAll(KafkaStateStore.this.producer);
             p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(emId));
             p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
             p.put(ProducerConfig.ACKS_CONFIG, "all");
