@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * up). The scenario is {@link CrashRecoveryIT.Scenario}: sessions start, progress, end, are retried.
  */
 class KafkaStoreExactlyOnceIT {
-    static final int KILLS = 8;
+    static final int KILLS = 12;
 
     @TempDir
     Path state;
