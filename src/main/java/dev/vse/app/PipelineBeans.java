@@ -67,8 +67,10 @@ public final class PipelineBeans {
         if (store instanceof KafkaStateStore kafka) {
             kafka.ownership(ownership::owns, ownership::release);
             ownership.onRelease((emId, why) -> kafka.release(emId));
-            camel.getRegistry().bind("pageTransactions", new PageTransactions(kafka));
         }
+        // bound with either store (the publish route refers to it); with the file store it is never called
+        camel.getRegistry().bind("pageTransactions",
+                new PageTransactions(store instanceof KafkaStateStore kafka ? kafka : null));
         camel.getRegistry().bind("emOwnership", ownership);
         ChangeStage changes = new ChangeStage(camel, store, new ChangeDetector(config.emitProgress()),
                 new CloudEventMapper(), config.topics(), clock, board);

@@ -28,6 +28,7 @@ public final class PageTransactions {
     private final CloudEventSerializer serializer = new CloudEventSerializer();
     private final HeaderFilterStrategy headers = new KafkaHeaderFilterStrategy();
 
+    /** @param store the Kafka store; null with the file store (then {@link #publish} is never called) */
     public PageTransactions(KafkaStateStore store) {
         this.store = store;
         serializer.configure(Map.of(CloudEventSerializer.ENCODING_CONFIG, "BINARY"), false);
@@ -35,6 +36,9 @@ public final class PageTransactions {
 
     /** Sends the page's records and commits its state, in one transaction; the commit step after it writes nothing. */
     public void publish(@ExchangeProperty(DetectedPage.PROPERTY) DetectedPage page, List<Message> records) {
+        if (store == null) {
+            throw new IllegalStateException("page transactions need STATE_STORE=kafka");
+        }
         List<ProducerRecord<String, byte[]>> out = new ArrayList<>(records.size());
         for (Message m : records) {
             out.add(record(m));
