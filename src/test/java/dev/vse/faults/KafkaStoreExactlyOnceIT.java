@@ -196,6 +196,8 @@ class KafkaStoreExactlyOnceIT {
         em = EmSimulator.start(SimulatorOptions.defaults().withPort(0).withBindHost("127.0.0.1"));
         LogCapture givenUp = LogCapture.of("dev.vse.observe");
         closing.add(givenUp);
+        LogCapture sender = LogCapture.of("org.apache.kafka.clients.producer.internals.Sender");
+        closing.add(sender);
         PipelineApp older = start(overrides(kafka.bootstrapServers(), state));
         closing.add(older);
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> older.store().watermark("em01", SimSession.REPLICA).isPresent());
@@ -224,6 +226,8 @@ class KafkaStoreExactlyOnceIT {
         v.assertExactlyOnce();
         assertThat(lines).as("one line from the fenced instance").singleElement().asString()
                 .startsWith("WARN EM em01: given up").contains("fenced");
+        assertThat(sender.lines()).as("no second line from the Kafka client for the fencing")
+                .noneMatch(l -> l.contains("fatal error"));
         assertThat(older.status().status("em01").lastCycleAt()).as("the older instance stopped polling")
                 .isEqualTo(lastCycleOfOlder);
         assertThat(newer.status().status("em01").givenUp()).isNull();
