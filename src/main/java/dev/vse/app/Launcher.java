@@ -76,6 +76,7 @@ public final class Launcher {
             topics = TopicPlan.from(settings);
             AlertmanagerSettings.from(settings);
             dev.vse.cluster.ClusterSettings.from(settings);
+            StateStoreSettings.from(settings);
         } catch (ConfigException e) {
             System.err.println("veeam-session-events: configuration error: " + e.getMessage());
             return 2;

@@ -1,6 +1,5 @@
 package dev.vse.app;
 
-import dev.vse.detect.FileStateStore;
 import dev.vse.detect.StateStore;
 import dev.vse.pipeline.EmClients;
 import java.time.Clock;
@@ -35,6 +34,7 @@ public final class PipelineApp implements AutoCloseable {
     private final Settings settings;
     private final dev.vse.cluster.ClusterSettings cluster;
     private dev.vse.cluster.Clustering clustering;
+    private final StateStoreSettings stateStore;
     private final Main main = new Main();
     private final Clock clock;
     private StateStore store;
@@ -51,10 +51,12 @@ public final class PipelineApp implements AutoCloseable {
         this.alertmanager = AlertmanagerSettings.from(settings);
         this.settings = settings;
         this.cluster = dev.vse.cluster.ClusterSettings.from(settings);
+        this.stateStore = StateStoreSettings.from(settings);
         this.clock = clock;
         Properties props = camelProperties(config, settings);
         props.setProperty("heartbeat.interval-ms", Long.toString(observe.heartbeatInterval().toMillis()));
         props.setProperty("topic.heartbeat", observe.heartbeatTopic());
+        props.setProperty("state.store", stateStore.value());
         alertmanager.ifPresent(am -> {
             props.setProperty("alertmanager.group-id", am.groupId());
             props.setProperty("alertmanager.resend-interval-ms", Long.toString(am.resendInterval().toMillis()));
@@ -153,7 +155,7 @@ public final class PipelineApp implements AutoCloseable {
     }
 
     private void bindBeans(CamelContext camel) {
-        store = new FileStateStore(config.stateDir());
+        store = stateStore.open(config.stateDir(), KafkaClientSettings.from(settings), settings);
         ems = PipelineBeans.bind(camel, config, store, clock, cluster.clustered());
         if (cluster.clustered()) {
             try {
@@ -210,7 +212,7 @@ public final class PipelineApp implements AutoCloseable {
         // Kubernetes counts ready pods as cluster members: an EM that is away must not make its leader unready
         PipelineBeans.registerHealthChecks(camel, config, cluster.service() != dev.vse.cluster.ClusterSettings.Kind.KUBERNETES);
         LOG.info("polling {} EM server(s) every {}s: {}; Kafka {}; state in {}", ems.ids().size(),
-                config.pollInterval().toSeconds(), ems.ids(), config.kafkaBootstrapServers(), config.stateDir().toAbsolutePath());
+                config.pollInterval().toSeconds(), ems.ids(), config.kafkaBootstrapServers(), stateStore.describe(config.stateDir()));
     }
 
     /** The model of a route added from a template, before the context starts it (policies can still be attached). */

@@ -2,7 +2,10 @@ package dev.vse.app;
 
 import dev.vse.alert.AlertmanagerBridge;
 import dev.vse.detect.ChangeDetector;
+import dev.vse.detect.KafkaStateStore;
 import dev.vse.detect.StateStore;
+import dev.vse.observe.EmOwnership;
+import dev.vse.pipeline.PageTransactions;
 import dev.vse.em.EmRetry;
 import dev.vse.event.CloudEventMapper;
 import dev.vse.pipeline.ChangeStage;
@@ -37,7 +40,8 @@ import org.apache.camel.spi.Registry;
 /**
  * The beans the YAML routes call, bound under the names the routes use ({@code pollPlanner}, {@code pageFetcher},
  * {@code changeStage}, {@code taskSessions}, {@code jobIncidents}, {@code cycleCloser}, {@code deadLetters},
- * {@code eventConsole}, {@code emStatus}, {@code emBackoff}, {@code heartbeats}; with ALERTMANAGER_URL also
+ * {@code eventConsole}, {@code emStatus}, {@code emBackoff}, {@code emOwnership}, {@code heartbeats}; with STATE_STORE=kafka
+ * also {@code pageTransactions}; with ALERTMANAGER_URL also
  * {@code alertmanagerBridge}). Shared by
  * {@link PipelineApp} and the route-level tests, so both run the routes against the same wiring.
  */
@@ -67,6 +71,18 @@ public final class PipelineBeans {
         for (EmSource em : config.ems()) {
             board.register(em.id(), em.server().baseUrl(), em.sessionTypes(), ems.client(em.id())::clockSkew);
         }
+        // which EMs this instance polls: all of them until one is given up (fenced, or leadership moved elsewhere)
+        EmOwnership ownership = new EmOwnership();
+        ownership.onRelease(board::givenUp);
+        ownership.onTake(board::taken);
+        if (store instanceof KafkaStateStore kafka) {
+            kafka.ownership(ownership::owns, ownership::release);
+            ownership.onRelease((emId, why) -> kafka.release(emId));
+        }
+        // bound with either store (the publish route refers to it); with the file store it is never called
+        camel.getRegistry().bind("pageTransactions",
+                new PageTransactions(store instanceof KafkaStateStore kafka ? kafka : null));
+        camel.getRegistry().bind("emOwnership", ownership);
         ChangeStage changes = new ChangeStage(camel, store, new ChangeDetector(config.emitProgress()),
                 new CloudEventMapper(), config.topics(), clock, board);
         SweepSchedule sweeps = new SweepSchedule(config.sweepInterval(), config.sweepLookback(), clock.instant());
@@ -103,6 +119,14 @@ public final class PipelineBeans {
                 kafka.clientProperties(), am.topic(), meterRegistry(camel), clock);
         camel.getRegistry().bind("alertmanagerBridge", bridge);
         return bridge;
+    }
+
+    /**
+     * The ownership bound by {@link #bind} ({@code emOwnership}): what a cluster service calls on takeover
+     * ({@link EmOwnership#take}) and on loss ({@link EmOwnership#release}).
+     */
+    public static EmOwnership ownership(CamelContext camel) {
+        return camel.getRegistry().lookupByNameAndType("emOwnership", EmOwnership.class);
     }
 
     /** The board bound by {@link #bind}. */

@@ -1,6 +1,7 @@
 package dev.vse.cluster;
 
 import dev.vse.detect.StateStore;
+import dev.vse.observe.EmOwnership;
 import dev.vse.observe.EmStatusBoard;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * One active poller per EM: a Camel cluster service (file locks or Kubernetes Leases) with one namespace per EM
  * ({@link ClusterSettings#namespace}); the EM's poll and heartbeat routes carry a {@link ClusteredRoutePolicy} of
  * that namespace, so they run only on the instance that leads it. The poll route also carries an
- * {@link EmOwnership}, which logs the change and hands the EM's state over (released on loss, read afresh on gain).
+ * {@link LeadershipHandover}, which logs the change and hands the EM's state over (released on loss, read afresh on gain).
  */
 public final class Clustering {
     private static final Logger LOG = LoggerFactory.getLogger(Clustering.class);
@@ -140,8 +141,9 @@ public final class Clustering {
      * shared by its poll and heartbeat routes) and, for the poll route, the ownership hand-over.
      */
     public List<RoutePolicy> pollPolicies(CamelContext camel, String emId, StateStore store, EmStatusBoard board) throws Exception {
-        return List.of(policy(camel, emId), new EmOwnership(emId, ClusterSettings.namespace(emId), settings.instanceId(),
-                store, board, closing));
+        return List.of(policy(camel, emId), new LeadershipHandover(emId, ClusterSettings.namespace(emId),
+                settings.instanceId(), store, board,
+                camel.getRegistry().lookupByNameAndType("emOwnership", EmOwnership.class), closing));
     }
 
     public List<RoutePolicy> heartbeatPolicies(CamelContext camel, String emId) throws Exception {

@@ -58,6 +58,11 @@ final class SessionTable {
         return before - sessions.size();
     }
 
+    /** The UIDs {@link #prune} would remove now (what the Kafka store writes tombstones for). */
+    List<String> prunable(Instant stoppedBefore) {
+        return sessions.values().stream().filter(s -> prunable(s, stoppedBefore)).map(SessionSnapshot::uid).toList();
+    }
+
     /** Removes these sessions; UIDs that are not tracked are ignored. */
     void forget(Collection<String> uids) {
         for (String uid : uids) {

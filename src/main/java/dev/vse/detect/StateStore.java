@@ -77,9 +77,18 @@ public interface StateStore extends AutoCloseable {
 
     /**
      * This instance no longer owns {@code emId} (clustered: another instance leads it now): let go of what it holds
-     * for that EM (the file store closes its files and drops its folder lock). Its next use opens it again.
+     * for that EM (the file store closes its files and drops its folder lock; the Kafka store closes its producer and
+     * forgets what it read). Its next use opens it again, from what the owner meanwhile stored.
      */
     default void release(String emId) {
+    }
+
+    /**
+     * True when the publish step writes a page's state together with its records (the Kafka store: one transaction),
+     * so that the commit after publishing must not write it again.
+     */
+    default boolean writesWithRecords() {
+        return false;
     }
 
     @Override

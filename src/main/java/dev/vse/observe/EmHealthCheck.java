@@ -82,6 +82,9 @@ public final class EmHealthCheck extends AbstractHealthCheck {
 
     /** Why the EM is not ready; null when it is. */
     String reason(EmStatus s, Instant now) {
+        if (s.givenUp() != null) {
+            return "given up by this instance: " + s.givenUp();
+        }
         if (s.state() == EmState.AUTH_REFUSED) {
             return "credentials refused";
         }

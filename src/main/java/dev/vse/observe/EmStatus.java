@@ -24,6 +24,7 @@ public final class EmStatus {
     private volatile String lastError;
     private volatile long sessionsTracked;
     private volatile long sessionsRunning;
+    private volatile String givenUp;
 
     EmStatus(String emId, String url, List<String> sessionTypes) {
         this.emId = emId;
@@ -56,6 +57,9 @@ public final class EmStatus {
         return lastSuccessful.values().stream().min(Instant::compareTo);
     }
     public EmState state() { return state; }
+    /** Why this instance gave the EM up (fenced by another instance, leadership lost); null while it polls it. */
+    public String givenUp() { return givenUp; }
+    void givenUp(String reason) { this.givenUp = reason; }
     /** One line, no secret; null while the state is ok. */
     public String lastError() { return lastError; }
     public long eventsPublished() { return eventsPublished.get(); }

@@ -171,6 +171,19 @@ public final class EmStatusBoard implements EmRequestListener {
 
     // --- fed by the pipeline --------------------------------------------------------------------
 
+    /** This instance gave the EM up ({@link EmOwnership#release}): health says so until it is taken again. */
+    public void givenUp(String emId, String reason) {
+        EmStatus s = ems.get(emId);
+        if (s != null) {
+            s.givenUp(reason);
+        }
+    }
+
+    /** This instance polls the EM again ({@link EmOwnership#take}). */
+    public void taken(String emId) {
+        givenUp(emId, null);
+    }
+
     /** A cycle read every response and advanced its window (or finished its sweep). */
     public void cycleSucceeded(String emId, String sessionType) {
         EmStatus s = status(emId);

@@ -102,9 +102,13 @@ public final class ChangeStage {
         return page.allRecords(build);
     }
 
-    /** Kafka has acknowledged the page's records: the snapshots (and job incidents) may advance now. */
+    /**
+     * Kafka has acknowledged the page's records: the snapshots (and job incidents) may advance now. With a store that
+     * wrote them in the records' transaction ({@link StateStore#writesWithRecords}, {@link PageTransactions}) they are
+     * stored already, and only the counters move here.
+     */
     public void commit(@ExchangeProperty(DetectedPage.PROPERTY) DetectedPage page) {
-        if (!page.pending().isEmpty() || !page.incidents().isEmpty()) {
+        if (!store.writesWithRecords() && (!page.pending().isEmpty() || !page.incidents().isEmpty())) {
             store.commit(page.cycle().emId(), page.pending(), page.incidents());
         }
         page.cycle().published(page.events().size() + page.alerts().size());

@@ -84,6 +84,11 @@ public final class CycleCloser {
     public void stopped(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Cycle cycle = exchange.getProperty(PageFetcher.CYCLE, Cycle.class);
+        if (givenUp(e)) {
+            // the EM was given up (its state producer fenced): EmOwnership said so once, nothing more to say or retry
+            LOG.debug("EM {}: cycle ended, EM given up: {}", cycle == null ? "?" : cycle, e.getMessage());
+            return;
+        }
         String what = e instanceof EmRequestException er ? OneLine.of(er.getMessage(), 500) // starts with the kind
                 : e.getClass().getSimpleName() + ": " + OneLine.of(e.getMessage(), 500);
         String pause = "";
@@ -93,6 +98,15 @@ public final class CycleCloser {
         }
         LOG.warn("EM {}: cycle stopped, nothing committed past this point, next cycle retries: {}{}",
                 cycle == null ? "?" : cycle, what, pause);
+    }
+
+    private static boolean givenUp(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof dev.vse.detect.EmReleasedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void pruneNowAndThen(String emId) {

@@ -121,6 +121,7 @@ class AppConfigTest {
         AppConfig c = AppConfig.from(new Settings(plain, Map.of(), Map.of()));
         KafkaStartupCheck.from(new Settings(plain, Map.of(), Map.of()));
         TopicPlan.from(new Settings(plain, Map.of(), Map.of()));
+        StateStoreSettings.from(new Settings(plain, Map.of(), Map.of()));
         // the Alertmanager bridge reads its keys only when ALERTMANAGER_URL is set
         AskedKeys withAlertmanager = new AskedKeys(Map.of("alertmanager.url", "http://am:9093"));
         assertThat(AlertmanagerSettings.from(new Settings(withAlertmanager, Map.of(), Map.of()))).isPresent();

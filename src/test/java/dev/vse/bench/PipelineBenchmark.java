@@ -62,6 +62,8 @@ public final class PipelineBenchmark {
     private final Duration lag;
     private final int pageSize;
     private final String policy;
+    /** {@code file} or {@code kafka} (STATE_STORE). */
+    private final String store;
 
     private final Random random = new Random(42);
     private final List<Job> jobList = new ArrayList<>();
@@ -92,6 +94,7 @@ public final class PipelineBenchmark {
         lag = Duration.ofSeconds(Long.parseLong(args.getOrDefault("lag", "1")));
         pageSize = Integer.parseInt(args.getOrDefault("page-size", "1000"));
         policy = args.getOrDefault("policy", "all");
+        store = args.getOrDefault("store", "file");
     }
 
     public static void main(String[] argv) throws Exception {
@@ -151,6 +154,8 @@ public final class PipelineBenchmark {
             Delta first = afterFirst.minus(before);
             List<String> firstTop = topThreads(before, afterFirst, 6);
             int tracked = store.size(EM);
+            long pages = em.estate().all().stream().collect(java.util.stream.Collectors.groupingBy(SimSession::getSessionType,
+                    java.util.stream.Collectors.counting())).values().stream().mapToLong(n -> (n + pageSize - 1) / pageSize).sum();
             double perSecond = sessions / (firstLoadNanos / 1e9);
             log(String.format(Locale.ROOT, "first load: %d sessions in %.1f s", sessions, firstLoadNanos / 1e9));
 
@@ -176,7 +181,7 @@ public final class PipelineBenchmark {
             report.add("=== PipelineBenchmark: " + String.join(" ", List.of(
                     "sessions=" + sessions, "cycles=" + cycles, "change=" + change, "jobs=" + jobs, "running=" + running,
                     "days=" + days, "interval=" + interval.toSeconds() + "s", "lag=" + lag.toSeconds() + "s",
-                    "page-size=" + pageSize, "policy=" + policy)) + " ===");
+                    "page-size=" + pageSize, "policy=" + policy, "store=" + this.store)) + " ===");
             report.add(String.format(Locale.ROOT, "machine: %d cores, Java %s, -Xmx%d MB",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                     Runtime.getRuntime().maxMemory() >> 20));
@@ -187,6 +192,8 @@ public final class PipelineBenchmark {
             report.add(String.format(Locale.ROOT, "first load: %,d sessions (%,d tracked) in %.1f s = %,.0f sessions/s; "
                             + "%,d records published; %,d HTTP requests, %,.1f MB served",
                     sessions, tracked, firstLoadNanos / 1e9, perSecond, first.records, first.requests, first.bytes / 1e6));
+            report.add(String.format(Locale.ROOT, "            pages: %,d (query pages of %d sessions) = %,.1f pages/s with STATE_STORE=%s",
+                    pages, pageSize, pages / (firstLoadNanos / 1e9), this.store));
             report.add(String.format(Locale.ROOT, "            CPU: process %.1f s, pipeline threads %.1f s (Camel %.1f + "
                             + "Kafka producer %.1f), simulator threads %.1f s",
                     first.processCpu / 1e9, (first.camelCpu + first.producerCpu) / 1e9, first.camelCpu / 1e9,
@@ -409,6 +416,9 @@ public final class PipelineBenchmark {
         o.put("em.page-size", Integer.toString(pageSize));
         o.put("initial-load.policy", policy);
         o.put("events.console", "false");
+        o.put("state.store", store);
+        o.put("topic.state", "state-" + suffix);
+        o.put("state.kafka.transactional-id-prefix", "bench-" + suffix + "-");
         return o;
     }
 

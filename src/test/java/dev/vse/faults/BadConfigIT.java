@@ -76,7 +76,9 @@ class BadConfigIT {
                 Arguments.of("INITIAL_LOAD_POLICY unknown", "INITIAL_LOAD_POLICY", "everything"),
                 Arguments.of("KAFKA_STARTUP_TIMEOUT not a duration", "KAFKA_STARTUP_TIMEOUT", "later"),
                 Arguments.of("KAFKA_SECURITY_PROTOCOL unknown", "KAFKA_SECURITY_PROTOCOL", "TLS"),
-                Arguments.of("TOPICS_PARTITIONS not a number", "TOPICS_PARTITIONS", "many"));
+                Arguments.of("TOPICS_PARTITIONS not a number", "TOPICS_PARTITIONS", "many"),
+                Arguments.of("STATE_STORE unknown", "STATE_STORE", "redis"),
+                Arguments.of("STATE_KAFKA_TRANSACTIONAL_ID_PREFIX with a space", "STATE_KAFKA_TRANSACTIONAL_ID_PREFIX", "my app"));
     }
 
     // Guards: a typo in the environment that surfaces as a stack trace, a hang, exit code 0 (an orchestrator

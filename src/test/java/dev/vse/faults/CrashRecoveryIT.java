@@ -123,7 +123,7 @@ class CrashRecoveryIT {
         assertThat(child.awaitLine(0, l -> l.contains("ReplicaJobSession: first cycle done"), Duration.ofSeconds(30)))
                 .as("first cycle of the first child; see %s", log).isGreaterThanOrEqualTo(0);
 
-        Scenario scenario = new Scenario(new Random(seed + 1));
+        Scenario scenario = new Scenario(new Random(seed + 1), em);
         Thread driver = new Thread(scenario, "scenario");
         driver.start();
 
@@ -232,15 +232,17 @@ class CrashRecoveryIT {
      * Success, Warning or Failed; a failed job is often retried (IsRetry=true), sometimes by a session that
      * appears already finished (EM's collection lag); now and then a session appears already finished.
      */
-    final class Scenario implements Runnable {
+    static final class Scenario implements Runnable {
         private final Random rnd;
+        private final EmSimulator em;
         private final List<String> running = new ArrayList<>();
         private final AtomicBoolean stop = new AtomicBoolean();
         private final Instant began = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         private int jobs;
 
-        Scenario(Random rnd) {
+        Scenario(Random rnd, EmSimulator em) {
             this.rnd = rnd;
+            this.em = em;
         }
 
         @Override

@@ -55,6 +55,11 @@ abstract class PipelineScenarios {
     void startEm() throws Exception {
         em = EmSimulator.start(SimulatorOptions.defaults().withPort(0).withBindHost("127.0.0.1"));
         h = new PipelineHarness(bootstrapServers(), state, em.baseUrl());
+        configure(h);
+    }
+
+    /** Settings of a subclass on top of the harness's (e.g. another state store). */
+    void configure(PipelineHarness harness) {
     }
 
     @AfterEach
