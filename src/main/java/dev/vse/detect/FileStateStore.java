@@ -15,7 +15,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
 
@@ -27,7 +26,7 @@ import java.util.zip.CRC32;
  * snapshots only. An EM's files are opened on first use; I/O failures surface as
  * {@link UncheckedIOException}.
  */
-public final class FileStateStore implements StateStore {
+public final class FileStateStore extends SessionTableStore {
     /** Compaction waits for at least this many journal records (and for twice the live sessions). */
     public static final int DEFAULT_COMPACTION_MIN_RECORDS = 10_000;
 
@@ -45,28 +44,8 @@ public final class FileStateStore implements StateStore {
     }
 
     @Override
-    public Optional<SessionSnapshot> get(String emId, String uid) {
-        return em(emId).table().get(uid);
-    }
-
-    @Override
     public void commit(String emId, Collection<SessionSnapshot> snapshots, Collection<IncidentEntry> incidents) {
         io(emId, () -> em(emId).commit(snapshots, incidents));
-    }
-
-    @Override
-    public Map<String, String> incidents(String emId) {
-        return em(emId).table().incidents();
-    }
-
-    @Override
-    public List<SessionSnapshot> unfinished(String emId, String sessionType) {
-        return em(emId).table().unfinished(sessionType);
-    }
-
-    @Override
-    public Optional<Instant> watermark(String emId, String sessionType) {
-        return em(emId).table().watermark(sessionType);
     }
 
     @Override
@@ -75,20 +54,10 @@ public final class FileStateStore implements StateStore {
     }
 
     @Override
-    public Optional<Instant> baseline(String emId, String sessionType) {
-        return em(emId).table().baseline(sessionType);
-    }
-
-    @Override
     public void commitBaseline(String emId, String sessionType, Instant at) {
         Objects.requireNonNull(sessionType, "sessionType");
         Objects.requireNonNull(at, "at");
         io(emId, () -> em(emId).commitBaseline(sessionType, at));
-    }
-
-    @Override
-    public int size(String emId) {
-        return em(emId).table().size();
     }
 
     @Override
@@ -181,6 +150,11 @@ public final class FileStateStore implements StateStore {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    @Override
+    SessionTable table(String emId) {
+        return em(emId).table();
     }
 
     EmStateFiles em(String emId) {

@@ -2,23 +2,17 @@ package dev.vse.detect;
 
 import java.time.Instant;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A {@link StateStore} that forgets everything on restart: for tests and throw-away demos. */
-public final class InMemoryStateStore implements StateStore {
+public final class InMemoryStateStore extends SessionTableStore {
     private final Map<String, SessionTable> tables = new ConcurrentHashMap<>();
 
-    private SessionTable table(String emId) {
-        return tables.computeIfAbsent(emId, id -> new SessionTable());
-    }
-
     @Override
-    public Optional<SessionSnapshot> get(String emId, String uid) {
-        return table(emId).get(uid);
+    SessionTable table(String emId) {
+        return tables.computeIfAbsent(emId, id -> new SessionTable());
     }
 
     @Override
@@ -29,28 +23,8 @@ public final class InMemoryStateStore implements StateStore {
     }
 
     @Override
-    public Map<String, String> incidents(String emId) {
-        return table(emId).incidents();
-    }
-
-    @Override
-    public List<SessionSnapshot> unfinished(String emId, String sessionType) {
-        return table(emId).unfinished(sessionType);
-    }
-
-    @Override
-    public Optional<Instant> watermark(String emId, String sessionType) {
-        return table(emId).watermark(sessionType);
-    }
-
-    @Override
     public synchronized void commitWatermark(String emId, String sessionType, Instant watermark) {
         table(emId).watermark(sessionType, watermark);
-    }
-
-    @Override
-    public Optional<Instant> baseline(String emId, String sessionType) {
-        return table(emId).baseline(sessionType);
     }
 
     @Override
@@ -58,11 +32,6 @@ public final class InMemoryStateStore implements StateStore {
         Objects.requireNonNull(sessionType, "sessionType");
         Objects.requireNonNull(at, "at");
         table(emId).baseline(sessionType, at);
-    }
-
-    @Override
-    public int size(String emId) {
-        return table(emId).size();
     }
 
     @Override

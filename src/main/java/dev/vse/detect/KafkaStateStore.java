@@ -10,7 +10,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
@@ -58,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * ({@link ProducerFencedException}, {@link InvalidProducerEpochException}) gives the EM up at once: the callback
  * given to {@link #onFenced} is told, the producer is closed, and {@link EmReleasedException} is thrown.
  */
-public final class KafkaStateStore implements StateStore {
+public final class KafkaStateStore extends SessionTableStore {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaStateStore.class);
     /** Default {@code state.kafka.transactional-id-prefix}. */
     public static final String DEFAULT_TRANSACTIONAL_ID_PREFIX = "veeam-session-events-";
@@ -137,36 +136,6 @@ public final class KafkaStateStore implements StateStore {
     }
 
     // --- reads: from memory ------------------------------------------------------------------------
-
-    @Override
-    public Optional<SessionSnapshot> get(String emId, String uid) {
-        return table(emId).get(uid);
-    }
-
-    @Override
-    public Map<String, String> incidents(String emId) {
-        return table(emId).incidents();
-    }
-
-    @Override
-    public List<SessionSnapshot> unfinished(String emId, String sessionType) {
-        return table(emId).unfinished(sessionType);
-    }
-
-    @Override
-    public Optional<Instant> watermark(String emId, String sessionType) {
-        return table(emId).watermark(sessionType);
-    }
-
-    @Override
-    public Optional<Instant> baseline(String emId, String sessionType) {
-        return table(emId).baseline(sessionType);
-    }
-
-    @Override
-    public int size(String emId) {
-        return table(emId).size();
-    }
 
     // --- writes: one transaction each ----------------------------------------------------------------
 
@@ -284,7 +253,8 @@ public final class KafkaStateStore implements StateStore {
 
     // --- per EM ------------------------------------------------------------------------------------
 
-    private SessionTable table(String emId) {
+    @Override
+    SessionTable table(String emId) {
         if (!owns.test(emId)) {
             return NOT_OWNED;
         }
