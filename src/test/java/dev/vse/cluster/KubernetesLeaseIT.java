@@ -2,6 +2,9 @@ package dev.vse.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vse.detect.KafkaStateStore;
+import dev.vse.observe.EmOwnership;
+import dev.vse.testkit.EmbeddedKafka;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,12 +12,16 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -33,7 +40,9 @@ import org.junit.jupiter.api.Test;
  * <p>Checked: one leader per EM, the four EMs spread 2/2, one Lease per EM held by its leader; then pod-a is cut off
  * from the API server (a partition; its Pod object deleted, as Kubernetes does for a dead pod): its routes stop when it
  * cannot renew, and pod-b takes its EMs only after the lease (the new leadership becomes effective a lease duration
- * after it was acquired), never while pod-a still ran them.
+ * after it was acquired), never while pod-a still ran them. With the state in Kafka (the real broker, one
+ * transactional producer per EM as the pipeline has): a split brain whose old leader writes after its lease passed is
+ * fenced, its write never visible, the new leader's writes untouched.
  */
 @EnableKubernetesMockClient(https = false, crud = true)
 class KubernetesLeaseIT {
@@ -101,6 +110,86 @@ class KubernetesLeaseIT {
         }
     }
 
+    /**
+     * Split brain with the state in Kafka: pod-a leads the EMs and writes their state (one transactional producer per
+     * EM, as the pipeline does), then is cut off from the API server and its Pod deleted, as if frozen past its lease;
+     * pod-b takes the EMs over after the lease and writes their state, which fences pod-a's producers. pod-a, thawed
+     * and still believing it leads, then writes with the producer it had: that stale write is refused and never
+     * becomes visible, and pod-b's writes go on.
+     */
+    @Test
+    void splitBrain_theOldLeaderPausedPastItsLease_itsStaleWritesAreFenced() throws Exception {
+        URI api = URI.create(client.getMasterUrl().toString());
+        for (String pod : List.of("pod-a", "pod-b")) {
+            client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(pod)
+                    .addToLabels(Clustering.KUBERNETES_LABELS).endMetadata()
+                    .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True").endCondition()
+                    .addNewContainerStatus().withName("pipeline").withReady(true).endContainerStatus().endStatus().build()).create();
+        }
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+             CuttableProxy toA = new CuttableProxy(api.getHost(), api.getPort())) {
+            String topic = "state-" + java.util.UUID.randomUUID();
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
+                    .configs(Map.of("cleanup.policy", "compact")))).all().get();
+            Properties props = new Properties();
+            props.put("bootstrap.servers", kafka.bootstrapServers());
+            Map<String, KafkaStateStore> stores = new ConcurrentHashMap<>();
+            Map<String, EmOwnership> owners = new ConcurrentHashMap<>();
+            for (String pod : List.of("pod-a", "pod-b")) {
+                KafkaStateStore store = new KafkaStateStore(props, topic, "vse-test-", Duration.ofSeconds(30));
+                EmOwnership ownership = new EmOwnership();
+                store.ownership(ownership::owns, ownership::release);  // as PipelineBeans wires them
+                stores.put(pod, store);
+                owners.put(pod, ownership);
+            }
+            Map<String, Long> lastWrite = new ConcurrentHashMap<>();
+            CamelContext a = context("pod-a", "http://" + api.getHost() + ":" + toA.port() + "/",
+                    em -> writeEvery500ms(stores.get("pod-a"), "pod-a", em, lastWrite));
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> leaders(List.of(a)).size() == EMS.size()
+                            && EMS.stream().allMatch(em -> stores.get("pod-a").watermark(em, "BackupJobSession").isPresent()));
+            toA.cut();  // pod-a frozen: it renews nothing from now on
+            client.pods().inNamespace(NS).withName("pod-a").delete();
+            CamelContext b = context("pod-b", client.getMasterUrl().toString(),
+                    em -> writeEvery500ms(stores.get("pod-b"), "pod-b", em, lastWrite));
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> leaders(List.of(b)).size() == EMS.size() && leaders(List.of(a)).isEmpty()
+                            && EMS.stream().allMatch(em -> lastWrite.containsKey("pod-b/" + em)));
+
+            // pod-a thaws and writes as if it still led em01
+            Instant stale = Instant.parse("2000-01-01T00:00:00Z");
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> stores.get("pod-a").commitWatermark("em01", "BackupJobSession", stale))
+                    .as("the stale owner's write").isInstanceOf(RuntimeException.class);
+            assertThat(owners.get("pod-a").owns("em01")).as("pod-a gave em01 up").isFalse();
+            Instant after = Instant.now();
+            stores.get("pod-b").commitWatermark("em01", "BackupJobSession", after);  // the owner is not fenced
+            try (KafkaStateStore reader = new KafkaStateStore(props, topic, "vse-reader-", Duration.ofSeconds(30))) {
+                assertThat(reader.watermark("em01", "BackupJobSession")).contains(after);
+                for (String em : EMS) {
+                    assertThat(reader.watermark(em, "BackupJobSession")).as(em).isPresent().get().isNotEqualTo(stale);
+                }
+            }
+            contexts.forEach(CamelContext::stop);
+            stores.values().forEach(KafkaStateStore::close);
+        }
+    }
+
+    /** The stand-in poll route's work: the EM's watermark, at most every 500 ms per pod and EM. */
+    private static void writeEvery500ms(KafkaStateStore store, String pod, String em, Map<String, Long> lastWrite) {
+        long now = System.nanoTime();
+        Long last = lastWrite.get(pod + "/" + em);
+        if (last == null || now - last > 500_000_000L) {
+            try {
+                store.commitWatermark(em, "BackupJobSession", Instant.now());
+                lastWrite.put(pod + "/" + em, now);
+            } catch (RuntimeException e) {
+                // fenced or not owned: the pipeline's cycle would stop here the same way
+            }
+        }
+    }
+
     static String leaseName(String em) {
         return "veeam-session-events-" + ClusterSettings.namespace(em);
     }
@@ -123,7 +212,16 @@ class KubernetesLeaseIT {
         return out;
     }
 
+    /** What a stand-in poll route does on a tick, besides counting it. */
+    interface Tick {
+        void on(String em) throws Exception;
+    }
+
     private CamelContext context(String pod, String masterUrl) throws Exception {
+        return context(pod, masterUrl, em -> { });
+    }
+
+    private CamelContext context(String pod, String masterUrl, Tick tick) throws Exception {
         CamelContext camel = new DefaultCamelContext();
         camel.getCamelContextExtension().setName(pod);
         ClusterSettings s = new ClusterSettings(ClusterSettings.Kind.KUBERNETES, LEASE, null, NS, pod);
@@ -138,7 +236,10 @@ class KubernetesLeaseIT {
                 for (String em : EMS) {
                     from("timer:poll-" + em + "?period=100").routeId("poll-" + em)
                             .routePolicy(ClusteredRoutePolicy.forNamespace(service, ClusterSettings.namespace(em)))
-                            .process(x -> ticks.computeIfAbsent(pod + "/" + em, k -> new ConcurrentLinkedQueue<>()).add(System.nanoTime()));
+                            .process(x -> {
+                                ticks.computeIfAbsent(pod + "/" + em, k -> new ConcurrentLinkedQueue<>()).add(System.nanoTime());
+                                tick.on(em);
+                            });
                 }
             }
         });
