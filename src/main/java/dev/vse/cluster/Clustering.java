@@ -35,6 +35,13 @@ public final class Clustering {
     private final CamelClusterService service;
     private final Map<String, ClusteredRoutePolicy> policies = new HashMap<>();
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** Takes a fenced EM back while this instance still leads it ({@link LeadershipHandover}). */
+    private final java.util.concurrent.ScheduledExecutorService retakes =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "cluster-retake");
+                t.setDaemon(true);
+                return t;
+            });
 
     private Clustering(ClusterSettings settings, CamelClusterService service) {
         this.settings = settings;
@@ -143,7 +150,8 @@ public final class Clustering {
     public List<RoutePolicy> pollPolicies(CamelContext camel, String emId, StateStore store, EmStatusBoard board) throws Exception {
         return List.of(policy(camel, emId), new LeadershipHandover(emId, ClusterSettings.namespace(emId),
                 settings.instanceId(), store, board,
-                camel.getRegistry().lookupByNameAndType("emOwnership", EmOwnership.class), closing));
+                camel.getRegistry().lookupByNameAndType("emOwnership", EmOwnership.class), closing, retakes,
+                settings.lease()));
     }
 
     public List<RoutePolicy> heartbeatPolicies(CamelContext camel, String emId) throws Exception {
@@ -163,6 +171,7 @@ public final class Clustering {
     /** From now on a stopping poll route is the shutdown, not a lost leadership. */
     public void closing() {
         closing.set(true);
+        retakes.shutdownNow();
     }
 
     public static Path membersDir(Path root) {

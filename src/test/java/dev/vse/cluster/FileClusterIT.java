@@ -2,13 +2,11 @@ package dev.vse.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vse.simulator.EmSimulator;
-import dev.vse.simulator.SimulatorOptions;
+import dev.vse.testkit.EmFleet;
 import dev.vse.testkit.EmbeddedKafka;
 import dev.vse.testkit.PipelineHarness;
 import dev.vse.testkit.PipelineProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,29 +39,18 @@ class FileClusterIT {
     static final int EMS = 6;
     static final Duration POLL = Duration.ofSeconds(2);
     static final Duration LEASE = Duration.ofSeconds(6);
-    static final String[] USERS = {"admin", "ADMIN", "Admin", "aDMIN"};
 
     @TempDir
     Path dir;
     EmbeddedKafka kafka;
-    final List<EmSimulator> ems = new ArrayList<>();
-    /** Per EM index: every logon and request it saw, in order. */
-    final List<List<Seen>> seen = new ArrayList<>();
+    EmFleet fleet;
     final Map<Integer, PipelineProcess> instances = new TreeMap<>();
     final String suffix = UUID.randomUUID().toString().substring(0, 8);
-
-    record Seen(long nanos, int instance, String path) { }
 
     @BeforeEach
     void start() throws IOException {
         kafka = EmbeddedKafka.start();
-        for (int i = 0; i < EMS; i++) {
-            EmSimulator em = EmSimulator.start(SimulatorOptions.defaults().withPort(0).withBindHost("127.0.0.1"));
-            List<Seen> log = new CopyOnWriteArrayList<>();
-            em.observe((user, path) -> log.add(new Seen(System.nanoTime(), instanceOf(user), path)));
-            ems.add(em);
-            seen.add(log);
-        }
+        fleet = EmFleet.start(EMS);
     }
 
     @AfterEach
@@ -73,19 +58,12 @@ class FileClusterIT {
         for (PipelineProcess p : instances.values()) {
             p.close();
         }
-        ems.forEach(EmSimulator::close);
+        if (fleet != null) {
+            fleet.close();
+        }
         if (kafka != null) {
             kafka.close();
         }
-    }
-
-    static int instanceOf(String user) {
-        for (int i = 0; i < USERS.length; i++) {
-            if (USERS[i].equals(user)) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     @Test
@@ -118,31 +96,13 @@ class FileClusterIT {
         assertThat(worst).as("worst take-over, see %s", log).isLessThanOrEqualTo(budget.toMillis());
 
         // over the whole run: an EM's requests change hands only at leadership changes
-        Map<String, Long> taken = new TreeMap<>();
-        for (PipelineProcess p : instances.values()) {
-            for (String line : p.lines()) {
-                int at = line.indexOf(": leadership taken");
-                if (at > 0) {
-                    String em = line.substring(line.lastIndexOf("EM ", at) + 3, at);
-                    taken.merge(em, 1L, Long::sum);
-                }
-            }
-        }
+        Map<String, Long> taken = EmFleet.leadershipsTaken(List.copyOf(instances.values()));
         for (int e = 0; e < EMS; e++) {
-            int switches = 0;
-            int last = -2;
-            Map<Integer, long[]> perInstance = new TreeMap<>();
-            for (Seen s : seen.get(e)) {
-                assertThat(s.instance()).as("EM %d request by a known instance", e).isGreaterThanOrEqualTo(0);
-                if (s.instance() != last && last != -2) {
-                    switches++;
-                }
-                last = s.instance();
-                long[] c = perInstance.computeIfAbsent(s.instance(), k -> new long[2]);
-                c[s.path().endsWith("/sessionmngr") ? 0 : 1]++;
+            for (EmFleet.Seen x : fleet.seen(e)) {
+                assertThat(x.instance()).as("EM %d request by a known instance", e).isGreaterThanOrEqualTo(0);
             }
-            StringBuilder row = new StringBuilder("FileClusterIT: EM " + emId(e) + " logons/requests per instance:");
-            perInstance.forEach((i, c) -> row.append(" #").append(i).append(' ').append(c[0]).append('/').append(c[1]));
+            int switches = fleet.handOvers(e);
+            String row = "FileClusterIT: " + fleet.perInstance(e);
             System.out.println(row + "; hand-overs " + switches + ", leaderships taken " + taken.getOrDefault(emId(e), 0L));
             assertThat((long) switches).as("EM %s changed hands only when a leadership was taken; see %s", emId(e), log)
                     .isLessThanOrEqualTo(taken.getOrDefault(emId(e), 0L) - 1);
@@ -151,7 +111,7 @@ class FileClusterIT {
 
     /** Kills the instance that polls EM {@code e} now; returns, per EM it polled, the ms until a survivor polled it. */
     private List<Long> killOwnerOf(int e, List<Integer> among) throws Exception {
-        Map<Integer, Integer> owners = recentOwners(Duration.ofSeconds(6));
+        Map<Integer, Integer> owners = fleet.recentOwners(Duration.ofSeconds(6));
         int victim = owners.get(e);
         List<Integer> its = owners.entrySet().stream().filter(x -> x.getValue() == victim).map(Map.Entry::getKey).toList();
         long killedAt = System.nanoTime();
@@ -160,46 +120,13 @@ class FileClusterIT {
                 + its.stream().map(FileClusterIT::emId).toList());
         List<Long> times = new ArrayList<>();
         for (int em : its) {
-            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() ->
-                    seen.get(em).stream().anyMatch(s -> s.nanos() > killedAt && s.instance() != victim));
-            long first = seen.get(em).stream().filter(s -> s.nanos() > killedAt && s.instance() != victim)
-                    .mapToLong(Seen::nanos).min().orElseThrow();
-            times.add((first - killedAt) / 1_000_000);
+            times.add(fleet.awaitTakeOver(em, victim, killedAt, Duration.ofSeconds(60)));
         }
         return times;
     }
 
-    /** Waits until, over the last few polls, every EM has one instance and each of {@code alive} polls {@code each}. */
     private Map<Integer, Integer> awaitSpread(List<Integer> alive, int each, Duration atMost) {
-        Map<Integer, Integer>[] last = new Map[1];
-        Awaitility.await().atMost(atMost).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            Map<Integer, Integer> owners = recentOwners(POLL.multipliedBy(3));
-            last[0] = owners;
-            if (owners == null || owners.size() != EMS) {
-                return false;
-            }
-            for (int i : alive) {
-                if (owners.values().stream().filter(v -> v == i).count() != each) {
-                    return false;
-                }
-            }
-            return true;
-        });
-        return last[0];
-    }
-
-    /** EM index → the one instance that sent requests in the last {@code window}; null if some EM had two or none. */
-    private Map<Integer, Integer> recentOwners(Duration window) {
-        long since = System.nanoTime() - window.toNanos();
-        Map<Integer, Integer> owners = new TreeMap<>();
-        for (int e = 0; e < EMS; e++) {
-            List<Integer> who = seen.get(e).stream().filter(s -> s.nanos() > since).map(Seen::instance).distinct().toList();
-            if (who.size() != 1) {
-                return null;
-            }
-            owners.put(e, who.get(0));
-        }
-        return owners;
+        return fleet.awaitSpread(alive, each, POLL.multipliedBy(3), atMost);
     }
 
     /** {instance, HTTP status} of /observe/health/ready of a live instance, which has 4 EMs on standby. */
@@ -216,15 +143,8 @@ class FileClusterIT {
 
     private PipelineProcess start(int i, Path log) throws IOException {
         Map<String, String> o = new LinkedHashMap<>(PipelineHarness.overrides(kafka.bootstrapServers(), dir.resolve("state"),
-                ems.get(0).baseUrl(), "completed-" + suffix, "failed-" + suffix, "changes-" + suffix, "dlq-" + suffix));
-        o.put("em.id", emId(0));
-        o.put("em.username", USERS[i]);
-        for (int e = 1; e < EMS; e++) {
-            o.put("em." + e + ".url", ems.get(e).baseUrl());
-            o.put("em." + e + ".id", emId(e));
-            o.put("em." + e + ".username", USERS[i]);
-            o.put("em." + e + ".password", "admin");
-        }
+                fleet.em(0).baseUrl(), "completed-" + suffix, "failed-" + suffix, "changes-" + suffix, "dlq-" + suffix));
+        fleet.configure(o, i);
         o.put("poll.interval", POLL.toSeconds() + "s");
         o.put("cluster.service", "file");
         o.put("cluster.file-root", dir.resolve("cluster").toString());
@@ -238,12 +158,10 @@ class FileClusterIT {
     }
 
     static String emId(int e) {
-        return String.format("em%02d", e + 1);
+        return EmFleet.emId(e);
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return EmFleet.freePort();
     }
 }

@@ -1,14 +1,11 @@
 package dev.vse.faults;
 
-import static dev.vse.testkit.PipelineHarness.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vse.app.AppConfig;
 import dev.vse.app.PipelineApp;
 import dev.vse.app.Settings;
 import dev.vse.em.support.LogCapture;
-import dev.vse.event.EventIds;
-import dev.vse.event.EventType;
 import dev.vse.observe.EmHealthCheck;
 import dev.vse.simulator.EmSimulator;
 import dev.vse.simulator.SimSession;
@@ -16,24 +13,21 @@ import dev.vse.simulator.SimulatorOptions;
 import dev.vse.testkit.EmbeddedKafka;
 import dev.vse.testkit.PipelineHarness;
 import dev.vse.testkit.PipelineProcess;
+import dev.vse.testkit.ReadCommittedVerdict;
 import dev.vse.testkit.RestartableKafka;
+import dev.vse.testkit.SessionScenario;
 import dev.vse.testkit.TestConsumers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.UUID;
-import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.apache.camel.health.HealthCheck;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * completed/failed record once (0 missing, 0 duplicated by {@code ce_id}), and every change on the changes topic
  * once, whatever happens to the pipeline: kill -9 of its JVM at random points, broker restarts while page
  * transactions run, a second pipeline on the same EM and the same state (the older one is fenced and gives the EM
- * up). The scenario is {@link CrashRecoveryIT.Scenario}: sessions start, progress, end, are retried.
+ * up). The scenario is {@link SessionScenario}: sessions start, progress, end, are retried.
  */
 class KafkaStoreExactlyOnceIT {
     static final int KILLS = 12;
@@ -104,7 +98,7 @@ class KafkaStoreExactlyOnceIT {
         closing.add(() -> child[0].close());
         assertThat(child[0].awaitLine(0, l -> l.contains("ReplicaJobSession: first cycle done"), Duration.ofSeconds(90)))
                 .as("first cycle; see %s", log).isGreaterThanOrEqualTo(0);
-        CrashRecoveryIT.Scenario scenario = new CrashRecoveryIT.Scenario(new Random(seed + 1), em);
+        SessionScenario scenario = new SessionScenario(new Random(seed + 1), em);
         Thread driver = new Thread(scenario, "scenario");
         driver.start();
         int afterPublishing = 0;
@@ -132,7 +126,7 @@ class KafkaStoreExactlyOnceIT {
         scenario.finish();
         driver.join(10_000);
 
-        Verdict v = verdict(kafka.bootstrapServers(), Duration.ofSeconds(90));
+        ReadCommittedVerdict v = verdict(kafka.bootstrapServers(), Duration.ofSeconds(90));
         child[0].stop(Duration.ofSeconds(20));
         System.out.printf("KafkaStoreExactlyOnceIT kill: seed %d, %d kills (%d after publishing), %s, %.0f s%n", seed,
                 KILLS, afterPublishing, v, (System.nanoTime() - t0) / 1e9);
@@ -161,7 +155,7 @@ class KafkaStoreExactlyOnceIT {
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.store().watermark("em01", SimSession.REPLICA).isPresent());
         long t0 = System.nanoTime();
         Random rnd = new Random();
-        CrashRecoveryIT.Scenario scenario = new CrashRecoveryIT.Scenario(new Random(rnd.nextLong()), em);
+        SessionScenario scenario = new SessionScenario(new Random(rnd.nextLong()), em);
         Thread driver = new Thread(scenario, "scenario");
         driver.start();
         try (KafkaConsumer<String, byte[]> activity = TestConsumers.readCommitted(kafka.bootstrapServers(), List.of(changes))) {
@@ -178,7 +172,7 @@ class KafkaStoreExactlyOnceIT {
         }
         scenario.finish();
         driver.join(10_000);
-        Verdict v = verdict(kafka.bootstrapServers(), Duration.ofSeconds(120));
+        ReadCommittedVerdict v = verdict(kafka.bootstrapServers(), Duration.ofSeconds(120));
         long failedCycles = stopped.lines().stream().filter(l -> l.contains("cycle stopped")).count();
         System.out.printf("KafkaStoreExactlyOnceIT broker restarts: 3, %d cycles stopped by them, %s, %.0f s%n",
                 failedCycles, v, (System.nanoTime() - t0) / 1e9);
@@ -202,7 +196,7 @@ class KafkaStoreExactlyOnceIT {
         closing.add(older);
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> older.store().watermark("em01", SimSession.REPLICA).isPresent());
         long t0 = System.nanoTime();
-        CrashRecoveryIT.Scenario scenario = new CrashRecoveryIT.Scenario(new Random(), em);
+        SessionScenario scenario = new SessionScenario(new Random(), em);
         Thread driver = new Thread(scenario, "scenario");
         driver.start();
         Thread.sleep(3000);
@@ -220,7 +214,7 @@ class KafkaStoreExactlyOnceIT {
         Thread.sleep(3000);
         scenario.finish();
         driver.join(10_000);
-        Verdict v = verdict(kafka.bootstrapServers(), Duration.ofSeconds(90));
+        ReadCommittedVerdict v = verdict(kafka.bootstrapServers(), Duration.ofSeconds(90));
         List<String> lines = givenUp.lines().stream().filter(l -> l.contains("given up")).toList();
         System.out.printf("KafkaStoreExactlyOnceIT fencing: %s; older said: %s; %.0f s%n", v, lines, (System.nanoTime() - t0) / 1e9);
         v.assertExactlyOnce();
@@ -242,72 +236,7 @@ class KafkaStoreExactlyOnceIT {
         return app;
     }
 
-    record Expected(String topic, String ceId) { }
-
-    /** What a read_committed consumer found, against one terminal record per session of the estate. */
-    record Verdict(Map<String, Expected> expected, List<ConsumerRecord<String, byte[]>> received, String completed,
-                   String failed, String changes) {
-        List<ConsumerRecord<String, byte[]>> terminal() {
-            return received.stream().filter(r -> r.topic().equals(completed) || r.topic().equals(failed)).toList();
-        }
-
-        Set<String> missing() {
-            Set<String> m = new HashSet<>(expected.keySet());
-            m.removeAll(terminal().stream().map(ConsumerRecord::key).collect(Collectors.toSet()));
-            return m;
-        }
-
-        long duplicates() {
-            return terminal().size() - terminal().stream().map(r -> header(r, "ce_id")).distinct().count();
-        }
-
-        long changeDuplicates() {
-            List<ConsumerRecord<String, byte[]>> c = received.stream().filter(r -> r.topic().equals(changes)).toList();
-            return c.size() - c.stream().map(r -> header(r, "ce_id")).distinct().count();
-        }
-
-        void assertExactlyOnce() {
-            assertThat(missing()).as("terminal records missing").isEmpty();
-            assertThat(duplicates()).as("terminal records duplicated (by ce_id)").isZero();
-            assertThat(terminal()).as("every terminal record as expected").allSatisfy(r -> {
-                Expected e = expected.get(r.key());
-                assertThat(e).as("expected %s", r.key()).isNotNull();
-                assertThat(r.topic()).isEqualTo(e.topic());
-                assertThat(header(r, "ce_id")).isEqualTo(e.ceId());
-            });
-            assertThat(changeDuplicates()).as("changes duplicated (by ce_id)").isZero();
-        }
-
-        @Override
-        public String toString() {
-            return "terminal records expected " + expected.size() + ", found " + terminal().size() + ", missing "
-                    + missing().size() + ", duplicated " + duplicates() + "; changes "
-                    + received.stream().filter(r -> r.topic().equals(changes)).count() + ", duplicated " + changeDuplicates();
-        }
-    }
-
-    private Verdict verdict(String bootstrap, Duration atMost) {
-        Supplier<Map<String, Expected>> expected = () -> {
-            Map<String, Expected> out = new LinkedHashMap<>();
-            for (SimSession s : em.estate().all()) {
-                EventType type = "Failed".equals(s.getResult()) ? EventType.FAILED : EventType.COMPLETED;
-                out.put(s.uid(), new Expected(type == EventType.FAILED ? failed : completed,
-                        EventIds.terminal("em01", s.uid(), type)));
-            }
-            return out;
-        };
-        List<ConsumerRecord<String, byte[]>> received = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = TestConsumers.readCommitted(bootstrap, List.of(completed, failed, changes))) {
-            Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> {
-                received.addAll(EmbeddedKafka.drain(c, Duration.ofMillis(200)));
-                Set<String> keys = received.stream().filter(r -> !r.topic().equals(changes)).map(ConsumerRecord::key)
-                        .collect(Collectors.toSet());
-                return keys.containsAll(expected.get().keySet());
-            });
-            // a few more cycles see the ended sessions: nothing more may come
-            Awaitility.await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).until(() -> true);
-            received.addAll(EmbeddedKafka.drain(c, Duration.ofMillis(500)));
-        }
-        return new Verdict(expected.get(), received, completed, failed, changes);
+    private ReadCommittedVerdict verdict(String bootstrap, Duration atMost) {
+        return ReadCommittedVerdict.await(bootstrap, Map.of("em01", em), completed, failed, changes, atMost);
     }
 }
