@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FileClusterIT {
     static final int EMS = 6;
-    static final Duration POLL = Duration.ofSeconds(2);
+    static final Duration POLL = Duration.ofSeconds(3);
     static final Duration LEASE = Duration.ofSeconds(6);
 
     @TempDir

@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HighAvailabilityIT {
     static final int EMS = 6;
     static final int KILLS = 10;
-    static final Duration POLL = Duration.ofSeconds(2);
+    static final Duration POLL = Duration.ofSeconds(3);
     static final Duration LEASE = Duration.ofSeconds(6);
     static final Duration BUDGET = POLL.multipliedBy(2).plus(LEASE);
     static final Duration WINDOW = POLL.multipliedBy(3);
