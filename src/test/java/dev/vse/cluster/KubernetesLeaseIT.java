@@ -64,13 +64,7 @@ class KubernetesLeaseIT {
     @Test
     void twoContexts_oneLeaderPerEm_spreadEvenly_takeoverAfterTheLeaseWhenTheLeaderIsCutOff() throws Exception {
         URI api = URI.create(client.getMasterUrl().toString());
-        for (String pod : List.of("pod-a", "pod-b")) {
-            client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(pod)
-                    .addToLabels(Clustering.KUBERNETES_LABELS).endMetadata()
-                    // the service counts ready pods only
-                    .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True").endCondition()
-                    .addNewContainerStatus().withName("pipeline").withReady(true).endContainerStatus().endStatus().build()).create();
-        }
+        readyPods("pod-a", "pod-b");
         try (CuttableProxy toA = new CuttableProxy(api.getHost(), api.getPort())) {
             CamelContext a = context("pod-a", "http://" + api.getHost() + ":" + toA.port() + "/");
             CamelContext b = context("pod-b", client.getMasterUrl().toString());
@@ -120,12 +114,7 @@ class KubernetesLeaseIT {
     @Test
     void splitBrain_theOldLeaderPausedPastItsLease_itsStaleWritesAreFenced() throws Exception {
         URI api = URI.create(client.getMasterUrl().toString());
-        for (String pod : List.of("pod-a", "pod-b")) {
-            client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(pod)
-                    .addToLabels(Clustering.KUBERNETES_LABELS).endMetadata()
-                    .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True").endCondition()
-                    .addNewContainerStatus().withName("pipeline").withReady(true).endContainerStatus().endStatus().build()).create();
-        }
+        readyPods("pod-a", "pod-b");
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
              CuttableProxy toA = new CuttableProxy(api.getHost(), api.getPort())) {
@@ -187,6 +176,16 @@ class KubernetesLeaseIT {
             } catch (RuntimeException e) {
                 // fenced or not owned: the pipeline's cycle would stop here the same way
             }
+        }
+    }
+
+    /** The Pod objects of the "pods", ready: the service counts ready pods only. */
+    private void readyPods(String... pods) {
+        for (String pod : pods) {
+            client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(pod)
+                    .addToLabels(Clustering.KUBERNETES_LABELS).endMetadata()
+                    .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True").endCondition()
+                    .addNewContainerStatus().withName("pipeline").withReady(true).endContainerStatus().endStatus().build()).create();
         }
     }
 
