@@ -57,7 +57,7 @@ final class EmStateFiles implements AutoCloseable {
     private final Path dir;
     private final int compactionMinRecords;
     private final boolean readOnly;
-    private final SessionTable table = new SessionTable();
+    private final SessionTable table;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private long generation;
@@ -69,6 +69,7 @@ final class EmStateFiles implements AutoCloseable {
 
     private EmStateFiles(String emId, Path dir, int compactionMinRecords) throws IOException {
         this.emId = emId;
+        this.table = new SessionTable(emId);
         this.dir = Files.createDirectories(dir);
         this.compactionMinRecords = compactionMinRecords;
         this.readOnly = false;
@@ -83,6 +84,7 @@ final class EmStateFiles implements AutoCloseable {
     /** Read-only: no lock, no file created, written, truncated or deleted. */
     private EmStateFiles(String emId, Path dir) {
         this.emId = emId;
+        this.table = new SessionTable(emId);
         this.dir = dir;
         this.compactionMinRecords = Integer.MAX_VALUE;
         this.readOnly = true;
