@@ -339,7 +339,7 @@ final class EmStateFiles implements AutoCloseable {
     private void loadReadOnly(Path journalFile) throws IOException {
         try {
             long size = Files.size(journalFile);
-            long good = FramedLines.read(journalFile, payload -> apply(StoreCodec.parse(payload)));
+            long good = FramedLines.read(journalFile, this::apply);
             // the owner may be appending right now: a partial last record is normal here, and not ours to cut
             ignoredJournalBytes = Math.max(0, size - good);
         } catch (NoSuchFileException absent) {
@@ -367,11 +367,10 @@ final class EmStateFiles implements AutoCloseable {
     private void loadSnapshot(Path snapshot) throws IOException {
         long[] lines = {0};
         long good = FramedLines.read(snapshot, payload -> {
-            JsonNode n = StoreCodec.parse(payload);
             if (lines[0]++ == 0) {
-                header(n);
+                header(StoreCodec.parse(payload));
             } else {
-                table.put(StoreCodec.snapshot(emId, n));
+                table.put(StoreCodec.snapshot(emId, payload, null));
             }
         });
         // the snapshot is renamed into place only when complete: damage here is not a crash artefact
@@ -403,7 +402,7 @@ final class EmStateFiles implements AutoCloseable {
     }
 
     private void replay(Path journalFile) throws IOException {
-        long good = FramedLines.read(journalFile, payload -> apply(StoreCodec.parse(payload)));
+        long good = FramedLines.read(journalFile, this::apply);
         long size = Files.size(journalFile);
         if (good < size) {
             // torn tail from a crash mid-append: its commit never returned, so dropping it loses nothing
@@ -413,6 +412,17 @@ final class EmStateFiles implements AutoCloseable {
                 ch.truncate(good);
                 ch.force(true);
             }
+        }
+    }
+
+    /** One journal record; session snapshots (nearly all of them) without building a JSON tree. */
+    private void apply(byte[] payload) throws IOException {
+        SessionSnapshot s = StoreCodec.snapshot(emId, payload, "s");
+        if (s != null) {
+            journalRecords++;
+            table.put(s);
+        } else {
+            apply(StoreCodec.parse(payload));
         }
     }
 

@@ -353,7 +353,7 @@ public final class KafkaStateStore extends SessionTableStore {
                         if (value == null) {
                             t.forget(List.of(id));
                         } else {
-                            t.put(StoreCodec.snapshot(emId, StoreCodec.parse(value)));
+                            t.put(StoreCodec.snapshot(emId, value, null));
                         }
                     }
                     case 'j' -> t.incident(value == null ? new IncidentEntry(id, null)
