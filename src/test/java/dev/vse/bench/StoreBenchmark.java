@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  * mvn -o -q test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
  *     -Dexec.args="-Xmx2g -cp %classpath dev.vse.bench.StoreBenchmark"
  * </pre>
- * {@link #run} is what {@link PipelineBenchmark} may call; it returns the lines it printed.
+ * Arguments (optional): the session counts to measure the heap at, and {@code restart=N} (0: no restart
+ * measurement), e.g. {@code 100000 restart=0}. {@link #run} is what {@link PipelineBenchmark} may call; it returns
+ * the lines it printed.
  */
 public final class StoreBenchmark {
     static final String EM = "em01";
@@ -36,10 +38,19 @@ public final class StoreBenchmark {
 
     public static void main(String[] args) throws IOException {
         List<Integer> sizes = new ArrayList<>();
+        int restart = 1_000_000;
         for (String a : args) {
-            sizes.add(Integer.parseInt(a.replace("_", "").replace(",", "")));
+            if (a.startsWith("restart=")) {
+                restart = number(a.substring("restart=".length()));
+            } else {
+                sizes.add(number(a));
+            }
         }
-        run(sizes.isEmpty() ? List.of(100_000, 1_000_000) : sizes, 1_000_000);
+        run(args.length == 0 ? List.of(100_000, 1_000_000) : sizes, restart);
+    }
+
+    private static int number(String s) {
+        return Integer.parseInt(s.replace("_", "").replace(",", ""));
     }
 
     /** Heap per session for each of {@code heapSizes}, restart of the file store at {@code restartSessions}. */
