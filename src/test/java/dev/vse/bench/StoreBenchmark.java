@@ -6,6 +6,8 @@ import dev.vse.detect.SessionSnapshot;
 import dev.vse.detect.StateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -33,6 +35,9 @@ public final class StoreBenchmark {
     static final String EM = "em01";
     private static final String BASE = "https://em01.tech.local:9398/api/";
     private static final int PAGE = 1_000;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private StoreBenchmark() { }
 
@@ -97,16 +102,18 @@ public final class StoreBenchmark {
             Path emDir = new FileStateStore(dir).directoryOf(EM);
             long journal = sizeOf(emDir, "journal-");
             long[] r = timeOpen(dir, n);
-            lines.add(print(String.format(Locale.ROOT, "store: %,d sessions, restart %,d ms from journal (%,d bytes, %d"
-                    + " bytes/session; %,d ms to commit them in pages of %,d), heap %d bytes/session (file store)",
-                    n, r[0], journal, journal / n, writeMs, PAGE, r[1])));
+            lines.add(print(String.format(Locale.ROOT, "store: %,d sessions, restart %,d ms from journal (CPU %,d ms"
+                    + " loading thread, %,d ms process; %,d bytes, %d bytes/session; %,d ms to commit them in pages of"
+                    + " %,d), heap %d bytes/session (file store)",
+                    n, r[0], r[2], r[3], journal, journal / n, writeMs, PAGE, r[1])));
             try (FileStateStore store = new FileStateStore(dir)) {
                 store.compact(EM);
             }
             long snapshot = sizeOf(emDir, "snapshot.jsonl");
             r = timeOpen(dir, n);
-            lines.add(print(String.format(Locale.ROOT, "store: %,d sessions, restart %,d ms from snapshot (%,d bytes, %d"
-                    + " bytes/session)", n, r[0], snapshot, snapshot / n)));
+            lines.add(print(String.format(Locale.ROOT, "store: %,d sessions, restart %,d ms from snapshot (CPU %,d ms"
+                    + " loading thread, %,d ms process; %,d bytes, %d bytes/session)", n, r[0], r[2], r[3], snapshot,
+                    snapshot / n)));
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -115,19 +122,23 @@ public final class StoreBenchmark {
         return lines;
     }
 
-    /** [ms to open and load, heap bytes per session once loaded]. */
+    /** [ms to open and load, heap bytes per session once loaded, CPU ms of the loading thread, of the process]. */
     private static long[] timeOpen(Path dir, int n) {
         long before = usedHeap();
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
+        long process0 = OS.getProcessCpuTime();
         long t0 = System.nanoTime();
         FileStateStore store = new FileStateStore(dir);
         int size = store.size(EM);
         long elapsed = ms(t0);
+        long cpu = (THREADS.getCurrentThreadCpuTime() - cpu0) / 1_000_000;
+        long process = (OS.getProcessCpuTime() - process0) / 1_000_000;
         if (size != n) {
             throw new IllegalStateException("restarted store holds " + size + " sessions, not " + n);
         }
         long heap = (usedHeap() - before) / n;
         store.close();
-        return new long[] {elapsed, heap};
+        return new long[] {elapsed, heap, cpu, process};
     }
 
     private static long sizeOf(Path emDir, String prefix) throws IOException {
