@@ -24,8 +24,7 @@ import java.util.stream.Stream;
  * 10% replica, 85/10/5 % Success/Warning/Failed, 1% running, hrefs as EM writes them) and the restart time of the
  * file store at 1,000,000 sessions (from its journal, and from a compacted snapshot). A {@code main}, not a test:
  * <pre>
- * mvn -o -q test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
- *     -Dexec.args="-Xmx2g -cp %classpath dev.vse.bench.StoreBenchmark"
+ * mvn -q -o -Pbench-store test-compile exec:exec [-Dbench.args="100000 restart=0"]
  * </pre>
  * Arguments (optional): the session counts to measure the heap at, and {@code restart=N} (0: no restart
  * measurement), e.g. {@code 100000 restart=0}. {@link #run} is what {@link PipelineBenchmark} may call; it returns
