@@ -57,7 +57,7 @@ final class EmStateFiles implements AutoCloseable {
     private final Path dir;
     private final int compactionMinRecords;
     private final boolean readOnly;
-    private final SessionTable table = new SessionTable();
+    private final SessionTable table;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private long generation;
@@ -69,6 +69,7 @@ final class EmStateFiles implements AutoCloseable {
 
     private EmStateFiles(String emId, Path dir, int compactionMinRecords) throws IOException {
         this.emId = emId;
+        this.table = new SessionTable(emId);
         this.dir = Files.createDirectories(dir);
         this.compactionMinRecords = compactionMinRecords;
         this.readOnly = false;
@@ -83,6 +84,7 @@ final class EmStateFiles implements AutoCloseable {
     /** Read-only: no lock, no file created, written, truncated or deleted. */
     private EmStateFiles(String emId, Path dir) {
         this.emId = emId;
+        this.table = new SessionTable(emId);
         this.dir = dir;
         this.compactionMinRecords = Integer.MAX_VALUE;
         this.readOnly = true;
@@ -337,7 +339,7 @@ final class EmStateFiles implements AutoCloseable {
     private void loadReadOnly(Path journalFile) throws IOException {
         try {
             long size = Files.size(journalFile);
-            long good = FramedLines.read(journalFile, payload -> apply(StoreCodec.parse(payload)));
+            long good = FramedLines.read(journalFile, this::apply);
             // the owner may be appending right now: a partial last record is normal here, and not ours to cut
             ignoredJournalBytes = Math.max(0, size - good);
         } catch (NoSuchFileException absent) {
@@ -365,11 +367,10 @@ final class EmStateFiles implements AutoCloseable {
     private void loadSnapshot(Path snapshot) throws IOException {
         long[] lines = {0};
         long good = FramedLines.read(snapshot, payload -> {
-            JsonNode n = StoreCodec.parse(payload);
             if (lines[0]++ == 0) {
-                header(n);
+                header(StoreCodec.parse(payload));
             } else {
-                table.put(StoreCodec.snapshot(emId, n));
+                table.put(StoreCodec.snapshot(emId, payload, null));
             }
         });
         // the snapshot is renamed into place only when complete: damage here is not a crash artefact
@@ -401,7 +402,7 @@ final class EmStateFiles implements AutoCloseable {
     }
 
     private void replay(Path journalFile) throws IOException {
-        long good = FramedLines.read(journalFile, payload -> apply(StoreCodec.parse(payload)));
+        long good = FramedLines.read(journalFile, this::apply);
         long size = Files.size(journalFile);
         if (good < size) {
             // torn tail from a crash mid-append: its commit never returned, so dropping it loses nothing
@@ -411,6 +412,17 @@ final class EmStateFiles implements AutoCloseable {
                 ch.truncate(good);
                 ch.force(true);
             }
+        }
+    }
+
+    /** One journal record; session snapshots (nearly all of them) without building a JSON tree. */
+    private void apply(byte[] payload) throws IOException {
+        SessionSnapshot s = StoreCodec.snapshot(emId, payload, "s");
+        if (s != null) {
+            journalRecords++;
+            table.put(s);
+        } else {
+            apply(StoreCodec.parse(payload));
         }
     }
 

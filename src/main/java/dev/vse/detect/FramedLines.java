@@ -2,6 +2,9 @@ package dev.vse.detect;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,8 +74,22 @@ final class FramedLines {
         }
     }
 
-    private static int indexOf(byte[] buf, int from, int to, byte b) {
-        for (int i = from; i < to; i++) {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /** The first {@code b} in {@code buf[from, to)}, 8 bytes at a time (the load path scans every byte). */
+    static int indexOf(byte[] buf, int from, int to, byte b) {
+        long pattern = ONES * (b & 0xFF);
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long w = (long) LONGS.get(buf, i) ^ pattern;
+            long zero = (w - ONES) & ~w & HIGHS;  // the lowest flagged byte is the first equal to b
+            if (zero != 0) {
+                return i + (Long.numberOfTrailingZeros(zero) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
             if (buf[i] == b) {
                 return i;
             }
@@ -84,14 +101,31 @@ final class FramedLines {
         if (to - from < 9 || buf[from + 8] != ' ') {
             return null;
         }
-        long expected;
-        try {
-            expected = Long.parseLong(new String(buf, from, 8, StandardCharsets.US_ASCII), 16);
-        } catch (NumberFormatException e) {
-            return null;
+        long expected = hex8(buf, from);
+        if (expected < 0) {
+            try {  // a sign, or no hex digit: as Long.parseLong judges it
+                expected = Long.parseLong(new String(buf, from, 8, StandardCharsets.US_ASCII), 16);
+            } catch (NumberFormatException e) {
+                return null;
+            }
         }
         byte[] payload = Arrays.copyOfRange(buf, from + 9, to);
         return crc(payload, payload.length) == expected ? payload : null;
+    }
+
+    /** 8 hex digits (either case) at {@code from}; -1 when any byte is something else. */
+    private static long hex8(byte[] buf, int from) {
+        long v = 0;
+        for (int i = from; i < from + 8; i++) {
+            int c = buf[i];
+            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            if (d < 0) {
+                return -1;
+            }
+            v = v << 4 | d;
+        }
+        return v;
     }
 
     private static long crc(byte[] bytes, int length) {

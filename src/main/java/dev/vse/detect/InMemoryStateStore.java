@@ -12,7 +12,7 @@ public final class InMemoryStateStore extends SessionTableStore {
 
     @Override
     SessionTable table(String emId) {
-        return tables.computeIfAbsent(emId, id -> new SessionTable());
+        return tables.computeIfAbsent(emId, SessionTable::new);
     }
 
     @Override

@@ -61,7 +61,7 @@ public final class KafkaStateStore extends SessionTableStore {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaStateStore.class);
     /** Default {@code state.kafka.transactional-id-prefix}. */
     public static final String DEFAULT_TRANSACTIONAL_ID_PREFIX = "veeam-session-events-";
-    private static final SessionTable NOT_OWNED = new SessionTable();
+    private static final SessionTable NOT_OWNED = new SessionTable(null);
 
     private final Properties client;
     private final Properties producer;
@@ -321,7 +321,7 @@ public final class KafkaStateStore extends SessionTableStore {
         }
 
         private SessionTable load() {
-            SessionTable t = new SessionTable();
+            SessionTable t = new SessionTable(emId);
             TopicPartition tp = new TopicPartition(topic, partition);
             String prefix = escape(emId) + "|";
             try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(),
@@ -353,7 +353,7 @@ public final class KafkaStateStore extends SessionTableStore {
                         if (value == null) {
                             t.forget(List.of(id));
                         } else {
-                            t.put(StoreCodec.snapshot(emId, StoreCodec.parse(value)));
+                            t.put(StoreCodec.snapshot(emId, value, null));
                         }
                     }
                     case 'j' -> t.incident(value == null ? new IncidentEntry(id, null)

@@ -12,6 +12,7 @@ import java.util.UUID;
  * Rough measurement, run by hand (not a test): heap per tracked session and commit cost with
  * 100,000 sessions of 300 jobs, 1% changing per cycle.
  * {@code java -cp target/classes:target/test-classes:<deps> dev.vse.detect.StateStoreFootprint [dir]}
+ * ({@link dev.vse.bench.StoreBenchmark} measures heap per session at 1,000,000 sessions and the restart time.)
  */
 public final class StateStoreFootprint {
     private static final int SESSIONS = 100_000;
