@@ -205,7 +205,7 @@ public final class PipelineBenchmark {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
         }
-        return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.1f" : "%.4f", v);
+        return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.1f" : Math.abs(v) >= 1 ? "%.2f" : "%.4f", v);
     }
 
     private interface Phase {
@@ -252,7 +252,7 @@ public final class PipelineBenchmark {
             extra.add(r.line() + " (lag margin " + latLag.toSeconds() + " s)");
         }
         if (latency.equals("5s-only")) {
-            extra.add("RESULT latency_p99_ms is the default interval's (" + def.toSeconds() + " s), not run (latency=5s-only)");
+            extra.add("NOTE: latency_p99_ms is the default interval's (" + def.toSeconds() + " s), not run (latency=5s-only)");
         }
     }
 
