@@ -26,6 +26,9 @@ import java.util.concurrent.TimeUnit;
 final class ChildRuns {
     static final Path JAR = Path.of("target", "veeam-session-events.jar");
 
+    /** child-log=on: print the first startup child's log and the container child's metrics. */
+    static boolean verbose;
+
     private ChildRuns() { }
 
     record Startup(List<Long> millis, double median) { }
@@ -94,6 +97,9 @@ final class ChildRuns {
                 }
                 out.add(ms);
                 log(f("startup run %d: %d ms from ProcessBuilder.start() to the first EM request", i + 1, ms));
+                if (i == 0 && verbose) {
+                    log("child log of run 1:\n" + String.join("\n", Files.readAllLines(logFile)));
+                }
                 BenchKit.deleteQuietly(stateDir);
                 Files.deleteIfExists(logFile);
             }
@@ -105,7 +111,7 @@ final class ChildRuns {
      * The child with {@code -Xmx<xmx>} against a simulator of {@code sessions} sessions (policy all, 30 d lookback:
      * the first load reads and publishes everything): passes when both session types report a successful cycle
      * ({@code vse_last_successful_cycle_timestamp_seconds} > 0 on /observe/metrics) with no OutOfMemoryError in the
-     * child's output and the child alive. Then {@code jcmd <pid> GC.run} and the heap in use from the metrics.
+     * child's output and the child alive. Then {@code jcmd <pid> GC.run} and the heap in use from {@code GC.heap_info}.
      */
     static Container container(String bootstrap, int sessions, String xmx, Duration timeout) throws Exception {
         try (EmSimulator em = EmSimulator.start(SimulatorOptions.defaults().withPort(0).withBindHost("127.0.0.1"))) {
@@ -133,12 +139,14 @@ final class ChildRuns {
                         double seconds = (System.nanoTime() - t) / 1e9;
                         double heap = Double.NaN;
                         try {
-                            new ProcessBuilder("jcmd", Long.toString(p.pid()), "GC.run").redirectErrorStream(true)
-                                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
-                            String after = get(http, metrics);
-                            heap = heapUsed(after == null ? m : after) / 1e6;
+                            jcmd(p.pid(), "GC.run");
+                            String info = jcmd(p.pid(), "GC.heap_info");
+                            if (verbose) {
+                                log("jcmd GC.heap_info:\n" + info);
+                            }
+                            heap = heapUsedKb(info) / 1024.0;
                         } catch (Exception ex) {
-                            log("jcmd GC.run failed: " + ex);
+                            log("jcmd failed: " + ex);
                         }
                         boolean oom = Files.readString(logFile).contains("OutOfMemoryError");
                         return new Container(!oom && p.isAlive(), oom ? "OutOfMemoryError in the child's log" : "first load complete",
@@ -172,15 +180,21 @@ final class ChildRuns {
         return false;
     }
 
-    /** Sum of jvm_memory_used_bytes{area="heap",...}. */
-    private static double heapUsed(String metrics) {
+    /** Sum of the {@code used NK} of the heap's spaces in {@code jcmd GC.heap_info} (G1, Serial, Parallel alike). */
+    static double heapUsedKb(String info) {
         double sum = 0;
-        for (String line : metrics.split("\n")) {
-            if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).trim());
-            }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(info);
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(2));
         }
-        return sum;
+        return sum == 0 ? Double.NaN : sum;
+    }
+
+    private static String jcmd(long pid, String command) throws Exception {
+        Process j = new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
+        byte[] out = j.getInputStream().readAllBytes();
+        j.waitFor(30, TimeUnit.SECONDS);
+        return new String(out, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static String get(HttpClient http, URI uri) {

@@ -163,6 +163,7 @@ public final class PipelineBenchmark {
                 + " latency=" + latency + " ems=" + ems + " startup=" + (startupPhase ? "on" : "off")
                 + " container=" + (containerPhase ? "on" : "off"));
         int rc = 0;
+        ChildRuns.verbose = on(args.getOrDefault("child-log", "off"));
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             if (mainPhase) {
                 rc |= phase("main", () -> run(kafka));
