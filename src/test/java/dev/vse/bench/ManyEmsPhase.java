@@ -89,7 +89,7 @@ final class ManyEmsPhase {
                 list.add(em);
             }
             log(f("%d simulators with %d sessions each started in %.1f s; threads now %d", ems, sessionsPerEm,
-                    (System.nanoTime() - t0) / 1e9, Thread.activeCount()));
+                    (System.nanoTime() - t0) / 1e9, java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount()));
             Map<String, String> o = BenchKit.overrides(list.get(0).sim.baseUrl(), bootstrap, stateDir, suffix, interval,
                     Duration.ofSeconds(1), pageSize, "all", "file");
             for (int i = 1; i < ems; i++) {
@@ -104,7 +104,7 @@ final class ManyEmsPhase {
                 throw new IllegalStateException("the pipeline configured " + config.ems().size() + " of " + ems + " EMs");
             }
             long heapBefore = BenchKit.usedHeapAfterGc();
-            int threadsBefore = Thread.activeCount();
+            int threadsBefore = java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount();
             long start = System.nanoTime();
             app = new PipelineApp(config, settings);
             app.start();
@@ -153,7 +153,7 @@ final class ManyEmsPhase {
             long cpu = BenchKit.processCpu() - cpu0;
             long pipe = BenchKit.threadCpu("Camel", "kafka-producer") - pipe0;
             Map<String, Integer> threads = BenchKit.threadsByPrefix();
-            int threadCount = Thread.activeCount();
+            int threadCount = java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount();
             long heapAfter = BenchKit.usedHeapAfterGc();
 
             // lateness per EM from its own request log
