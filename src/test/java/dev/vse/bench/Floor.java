@@ -130,7 +130,7 @@ final class Floor {
         return System.nanoTime() - t;
     }
 
-    /** Reads {@code topics} up to {@code endOffsets}: count and sizes of what was published, a sample to re-send. */
+    /** Reads {@code topics} up to {@code endOffsets}: count and sizes of what was published, a uniform sample to re-send. */
     static Published published(String bootstrap, Map<TopicPartition, Long> endOffsets, int sampleSize) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -140,6 +140,7 @@ final class Floor {
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         long records = 0, keys = 0, values = 0, headers = 0;
         List<ConsumerRecord<byte[], byte[]>> sample = new ArrayList<>();
+        java.util.Random random = new java.util.Random(1);
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
             List<TopicPartition> parts = endOffsets.entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey).toList();
             c.assign(parts);
@@ -160,9 +161,14 @@ final class Floor {
                     for (Header h : rec.headers()) {
                         headers += h.key().getBytes(StandardCharsets.UTF_8).length + (h.value() == null ? 0 : h.value().length);
                     }
-                    // a spread sample: every k-th record until full
-                    if (sample.size() < sampleSize && records % Math.max(1, sampleSize / 100 + 1) == 0) {
+                    // a uniform sample of everything read (reservoir)
+                    if (sample.size() < sampleSize) {
                         sample.add(rec);
+                    } else {
+                        long j = random.nextLong(records);
+                        if (j < sampleSize) {
+                            sample.set((int) j, rec);
+                        }
                     }
                     if (rec.offset() + 1 >= end) {
                         remaining.remove(tp);
