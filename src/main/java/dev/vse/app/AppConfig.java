@@ -27,8 +27,11 @@ public record AppConfig(List<EmSource> ems, Duration pollInterval, Duration lagM
                         Topics topics, String routesDir, boolean enrichTasks, boolean retryAware,
                         Duration jobsRefresh) {
 
-    /** Highest index scanned for additional EM servers ({@code em.1.url} ... {@code em.32.url}). */
-    static final int MAX_EM_INDEX = 32;
+    /**
+     * Highest index scanned for additional EM servers ({@code em.1.url} ... {@code em.999.url}); was 32, which
+     * silently ignored {@code em.33.*} and above (the benchmark configures 200 EMs in one process).
+     */
+    static final int MAX_EM_INDEX = 999;
     static final Set<String> SESSION_TYPES = Set.of("BackupJobSession", "ReplicaJobSession");
 
     public static AppConfig from(Settings s) {

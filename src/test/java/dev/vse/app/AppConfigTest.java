@@ -68,6 +68,13 @@ class AppConfigTest {
     }
 
     @Test
+    void indexedVariables_beyond32_areRead_200EmsInOneProcess() {
+        AppConfig c = load(env("EM_33_URL", "http://em34:9399/api", "EM_33_USERNAME", "u", "EM_33_PASSWORD", "p",
+                "EM_199_URL", "http://em200:9399/api", "EM_199_USERNAME", "u", "EM_199_PASSWORD", "p"));
+        assertThat(c.ems()).extracting(EmSource::id).containsExactly("em01", "em34", "em200");
+    }
+
+    @Test
     void badValues_failWithOneLineNamingTheVariable() {
         assertThatThrownBy(() -> load(env("EM_URL", null))).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("EM_URL is not set");
