@@ -293,39 +293,17 @@ public final class PipelineBenchmark {
                 c.passed() ? "PASS" : "FAIL", c.reason(), c.firstLoadSeconds(), c.heapAfterGcMb()));
     }
 
-    /** Optional hook: the store-alone figure of {@code dev.vse.bench.StoreBenchmark} (another helper's), if present. */
-    private void storeBenchmarkHook() {
+    /** The store alone: heap per tracked session at 100k and 1M sessions, restart of the file store at 1M. */
+    private void storeBenchmark() {
         if (!on(args.getOrDefault("store-bench", "on"))) {
             return;
         }
-        Class<?> c;
         try {
-            c = Class.forName("dev.vse.bench.StoreBenchmark");
-        } catch (ClassNotFoundException e) {
-            log("store-alone figure: dev.vse.bench.StoreBenchmark not on this branch, skipped");
-            return;
-        }
-        // HOOK: whatever public static no-argument method it offers (run/measure/report), else main(String[])
-        try {
-            for (String name : List.of("run", "measure", "report")) {
-                try {
-                    java.lang.reflect.Method m = c.getMethod(name);
-                    if (java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
-                        log("store-alone figure: dev.vse.bench.StoreBenchmark." + name + "()");
-                        Object out = m.invoke(null);
-                        if (out != null) {
-                            extra.add("store alone (StoreBenchmark." + name + "): " + out);
-                        }
-                        return;
-                    }
-                } catch (NoSuchMethodException ignored) {
-                    // next name
-                }
+            for (String line : StoreBenchmark.run(List.of(100_000, 1_000_000), 1_000_000)) {
+                extra.add(line);
             }
-            // not main(): a benchmark's main may end the JVM
-            log("store-alone figure: dev.vse.bench.StoreBenchmark has no static run()/measure()/report(); run it on its own");
         } catch (Exception e) {
-            log("store-alone figure: StoreBenchmark failed: " + e);
+            log("store-alone figures: StoreBenchmark failed: " + e);
         }
     }
 
@@ -432,7 +410,7 @@ public final class PipelineBenchmark {
                         Floor.describe(floorPages, published), reader / 1e9, published.records(),
                         published.records() / (kafkaNanos / 1e9));
             }
-            storeBenchmarkHook();
+            storeBenchmark();
             // ---- report
             report.add("");
             report.add("=== PipelineBenchmark: " + String.join(" ", List.of(
