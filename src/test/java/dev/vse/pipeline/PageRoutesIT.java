@@ -130,6 +130,7 @@ class PageRoutesIT extends CamelTestSupport {
         p.setProperty("topic.failed", failedTopic);
         p.setProperty("topic.changes", changesTopic);
         p.setProperty("topic.dlq", dlqTopic);
+        p.setProperty("topic.heartbeat", "heartbeat-" + java.util.UUID.randomUUID());
         camel.getPropertiesComponent().setOverrideProperties(p);
         // the producer settings of application.properties (camel.component.kafka.*), with timeouts short enough
         // for a test: a record Kafka does not acknowledge fails after 3 s instead of 30 s
