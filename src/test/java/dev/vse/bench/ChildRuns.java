@@ -31,7 +31,8 @@ final class ChildRuns {
 
     private ChildRuns() { }
 
-    record Startup(List<Long> millis, double median) { }
+    /** Start-up in ms, each run: with the class-data-sharing archive (as the image runs it), and without. */
+    record Startup(List<Long> withCds, List<Long> withoutCds, double median, double medianWithoutCds) { }
 
     record Container(boolean passed, String reason, double firstLoadSeconds, double heapAfterGcMb, String xmx) { }
 
@@ -67,44 +68,69 @@ final class ChildRuns {
     }
 
     /**
-     * Wall time from {@code ProcessBuilder.start()} to the simulator's first request (any request), {@code runs}
-     * times; the child is killed after each.
+     * Wall time from {@code ProcessBuilder.start()} to the simulator's first request (any request). First one run,
+     * not counted, that writes a class-data-sharing archive when it stops (SIGTERM), as deploy/docker/start.sh does on
+     * a container's first start; then {@code runs} pairs, with that archive and without, one after the other.
      */
     static Startup startup(String bootstrap, int runs) throws Exception {
-        List<Long> out = new ArrayList<>();
+        List<Long> with = new ArrayList<>();
+        List<Long> without = new ArrayList<>();
+        Path archive = Files.createTempDirectory("vse-bench-cds").resolve("vse.jsa");
         try (EmSimulator em = EmSimulator.start(SimulatorOptions.defaults().withPort(0).withBindHost("127.0.0.1"))) {
             BenchKit.fillEstate(em, Instant.now(), 100, 10, 5, 1, new Random(3), null, null, "startup ");
             em.refresh();
+            long training = startOnce(em, bootstrap, "-XX:ArchiveClassesAtExit=" + archive, Duration.ofSeconds(5));
+            log(f("startup training run (writes %s at its stop): %d ms; archive %s", archive, training,
+                    Files.isRegularFile(archive) ? Files.size(archive) / (1024 * 1024) + " MB" : "MISSING"));
             for (int i = 0; i < runs; i++) {
-                Path stateDir = Files.createTempDirectory("vse-bench-startup");
-                Path logFile = Files.createTempFile("vse-bench-startup", ".log");
-                ProcessBuilder pb = new ProcessBuilder(java(), "-jar", JAR.toString());
-                env(pb, em, bootstrap, stateDir, BenchKit.freePort(), "60s");
-                pb.redirectErrorStream(true).redirectOutput(logFile.toFile());
-                long before = em.requestCount();
-                long t = System.nanoTime();
-                Process p = pb.start();
-                long deadline = t + Duration.ofSeconds(120).toNanos();
-                while (em.requestCount() == before && System.nanoTime() < deadline && p.isAlive()) {
-                    Thread.onSpinWait();
-                }
-                long ms = (System.nanoTime() - t) / 1_000_000;
-                boolean ok = em.requestCount() > before;
-                kill(p);
-                if (!ok) {
-                    throw new IllegalStateException("child made no EM request (alive " + p.isAlive() + "); log " + logFile
-                            + ":\n" + tail(logFile));
-                }
-                out.add(ms);
-                log(f("startup run %d: %d ms from ProcessBuilder.start() to the first EM request", i + 1, ms));
-                if (i == 0 && verbose) {
-                    log("child log of run 1:\n" + String.join("\n", Files.readAllLines(logFile)));
-                }
-                BenchKit.deleteQuietly(stateDir);
-                Files.deleteIfExists(logFile);
+                long a = startOnce(em, bootstrap, "-XX:SharedArchiveFile=" + archive, Duration.ZERO);
+                long b = startOnce(em, bootstrap, null, Duration.ZERO);
+                with.add(a);
+                without.add(b);
+                log(f("startup run %d: %d ms with the CDS archive, %d ms without (ProcessBuilder.start() -> first EM request)",
+                        i + 1, a, b));
             }
+        } finally {
+            Files.deleteIfExists(archive);
         }
-        return new Startup(out, BenchKit.median(out.stream().map(Long::doubleValue).toList()));
+        return new Startup(with, without, BenchKit.median(with.stream().map(Long::doubleValue).toList()),
+                BenchKit.median(without.stream().map(Long::doubleValue).toList()));
+    }
+
+    /** One child until its first EM request (then {@code linger} more, then SIGTERM); the ms to that request. */
+    private static long startOnce(EmSimulator em, String bootstrap, String jvmOption, Duration linger) throws Exception {
+        Path stateDir = Files.createTempDirectory("vse-bench-startup");
+        Path logFile = Files.createTempFile("vse-bench-startup", ".log");
+        List<String> cmd = new ArrayList<>(List.of(java()));
+        if (jvmOption != null) {
+            cmd.add(jvmOption);
+        }
+        cmd.addAll(List.of("-jar", JAR.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        env(pb, em, bootstrap, stateDir, BenchKit.freePort(), "60s");
+        pb.redirectErrorStream(true).redirectOutput(logFile.toFile());
+        long before = em.requestCount();
+        long t = System.nanoTime();
+        Process p = pb.start();
+        long deadline = t + Duration.ofSeconds(120).toNanos();
+        // a short sleep, not a spin: on 2 cores a spinning thread takes a core from the child it times
+        while (em.requestCount() == before && System.nanoTime() < deadline && p.isAlive()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+        }
+        long ms = (System.nanoTime() - t) / 1_000_000;
+        boolean ok = em.requestCount() > before;
+        Thread.sleep(linger.toMillis());
+        kill(p);
+        if (!ok) {
+            throw new IllegalStateException("child made no EM request (alive " + p.isAlive() + "); log " + logFile
+                    + ":\n" + tail(logFile));
+        }
+        if (verbose) {
+            log("child log:\n" + String.join("\n", Files.readAllLines(logFile)));
+        }
+        BenchKit.deleteQuietly(stateDir);
+        Files.deleteIfExists(logFile);
+        return ms;
     }
 
     /**
@@ -209,7 +235,7 @@ final class ChildRuns {
 
     private static void kill(Process p) throws InterruptedException {
         p.destroy();
-        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
         }

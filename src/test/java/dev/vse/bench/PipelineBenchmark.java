@@ -279,8 +279,9 @@ public final class PipelineBenchmark {
 
     private void startupPhase(String bootstrap) throws Exception {
         ChildRuns.Startup s = ChildRuns.startup(bootstrap, Integer.parseInt(args.getOrDefault("startup-runs", "5")));
-        extra.add("startup (java -jar, ProcessBuilder.start() -> first EM request), ms: " + s.millis() + " -> median "
-                + number(s.median()));
+        extra.add("startup (java -jar, ProcessBuilder.start() -> first EM request), ms: with the CDS archive "
+                + s.withCds() + " -> median " + number(s.median()) + "; without " + s.withoutCds() + " -> median "
+                + number(s.medianWithoutCds()));
         results.put("startup_ms", s.median());
     }
 
