@@ -198,6 +198,12 @@ final class ManyEmsPhase {
             log("threads by name (digits folded):" + sb);
             app.close();
             app = null;
+            // the difference above also holds what the simulators cached while serving; with the pipeline closed
+            // what is left is theirs, so the pipeline's own share is heapAfter - heapClosed
+            long heapClosed = BenchKit.usedHeapAfterGc();
+            log(f("%d EMs: heap after GC with the pipeline closed %.1f MB -> the pipeline held %.1f MB = %,.0f bytes per EM "
+                            + "(%,d sessions each, tracked state included)", ems, heapClosed / 1e6, (heapAfter - heapClosed) / 1e6,
+                    (heapAfter - heapClosed) / (double) ems, perEm));
             return new Result(ems, firstLoad, measuredCycles == 0 ? Long.MIN_VALUE : maxDelay, BenchKit.percentile(sorted, 99),
                     measuredCycles, late);
         } finally {
