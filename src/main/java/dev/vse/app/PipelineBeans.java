@@ -94,6 +94,7 @@ public final class PipelineBeans {
                 config.rereadLimit()));
         registry.bind("changeStage", changes);
         registry.bind("taskSessions", new EnrichStage(new TaskEnrichment(config.enrichTasks(),
+                (emId, replica, uids) -> TaskOutcomes.read(ems.client(emId), replica, uids),
                 (emId, session) -> TaskOutcomes.read(ems.client(emId), session)), changes.recordBuilder()));
         RetryPolicies policies = new RetryPolicies(config.retryAware(),
                 (emId, session) -> RetryPolicies.read(ems.client(emId), session), config.jobsRefresh(), clock);
