@@ -101,6 +101,11 @@ public final class Cycle {
             return f;
         }
 
+        /** Whether a request started ahead is there and has its answer (or failure) already. */
+        synchronized boolean aheadDone() {
+            return ahead != null && ahead.isDone();
+        }
+
         /** Drops a request started ahead: its answer, if it still comes, is never processed. */
         synchronized void discardAhead() {
             if (ahead != null) {

@@ -334,7 +334,9 @@ class PageRoutesIT extends CamelTestSupport {
 
         assertThat(done.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)).as("Kafka's silence stopped the cycle")
                 .isInstanceOf(org.apache.kafka.common.KafkaException.class);
-        assertThat(em.requestsTo("/api/query")).as("page 1 only: nothing is fetched after the failure").isEqualTo(1);
+        // page 1 only is processed; page 2 may have been asked for ahead while page 1 was published, and is discarded
+        assertThat(first.pagesRead()).as("page 1 only: nothing is processed after the failure").isEqualTo(1);
+        assertThat(em.requestsTo("/api/query")).as("at most one page ahead").isBetween(1L, 2L);
         assertThat(cycleStoppedLines()).singleElement().satisfies(l -> assertThat(l.level()).isEqualTo("WARN"));
         for (SimSession x : List.of(a, b, c)) {
             assertThat(store.get(EM, x.uid())).as(x.getJobName()).isEmpty();
