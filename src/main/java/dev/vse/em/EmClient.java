@@ -188,6 +188,8 @@ public final class EmClient implements AutoCloseable {
      * 1,560 characters, leaving room for the base URL and the other parameters.
      */
     public static final int TASK_QUERY_UIDS = 16;
+    /** At most this many pages of one task-session query are read (at 500 rows a page: 50,000 task sessions). */
+    static final int TASK_QUERY_MAX_PAGES = 100;
 
     /**
      * The task sessions of several job sessions of one kind (backup or replica), through the query service:
@@ -236,7 +238,8 @@ public final class EmClient implements AutoCloseable {
                 break; // an empty page ends the answer, whatever PagesCount says
             }
             Integer count = result.getPagingInfo() == null ? null : result.getPagingInfo().getPagesCount();
-            pages = count == null ? 1 : Math.max(1, count);
+            // bounded: 16 sessions' task sessions fill a few pages; an EM that ignored `page` must not make this endless
+            pages = count == null ? 1 : Math.max(1, Math.min(count, TASK_QUERY_MAX_PAGES));
         }
         return byJobSession;
     }
