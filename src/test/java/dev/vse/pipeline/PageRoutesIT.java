@@ -59,9 +59,10 @@ import org.junit.jupiter.api.Test;
  * <p>Page size 2, one session type, no sweep, one EM retry. Sessions of the job {@value #HIDDEN_JOB} are left out
  * of the query, so a tracked running session of that job is reachable only by its Href re-read.
  *
- * <p>Pages are fetched one at a time by a loop that ends at the first failure (an earlier streaming split walked
+ * <p>Pages are taken one at a time by a loop that ends at the first failure (an earlier streaming split walked
  * the rest of its iterator to release exchanges after it stopped, fetching every remaining page from EM for
- * nothing): after a failed page, EM is asked for nothing more.
+ * nothing): after a failed page, EM is asked for nothing more; at most the one page asked for ahead while the
+ * page before it was processed is discarded unprocessed.
  */
 class PageRoutesIT extends CamelTestSupport {
     private static final String EM = "em01";
