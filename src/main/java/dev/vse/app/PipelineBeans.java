@@ -90,10 +90,12 @@ public final class PipelineBeans {
                 config.initialLookback(), sweeps, clock);
         Registry registry = camel.getRegistry();
         registry.bind("pollPlanner", planner);
+        // the next query page is asked for while the current one is processed (one page ahead per cycle)
         registry.bind("pageFetcher", new PageFetcher(ems, store, new EmRetry(config.pollRetries(), Duration.ofSeconds(1)),
-                config.rereadLimit()));
+                config.rereadLimit(), camel.getExecutorServiceManager().newCachedThreadPool(planner, "PageAhead")));
         registry.bind("changeStage", changes);
         registry.bind("taskSessions", new EnrichStage(new TaskEnrichment(config.enrichTasks(),
+                (emId, replica, uids) -> TaskOutcomes.read(ems.client(emId), replica, uids),
                 (emId, session) -> TaskOutcomes.read(ems.client(emId), session)), changes.recordBuilder()));
         RetryPolicies policies = new RetryPolicies(config.retryAware(),
                 (emId, session) -> RetryPolicies.read(ems.client(emId), session), config.jobsRefresh(), clock);

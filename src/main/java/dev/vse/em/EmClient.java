@@ -182,6 +182,69 @@ public final class EmClient implements AutoCloseable {
     }
 
     /**
+     * Job-session UIDs per task-session query ({@link #taskSessionsOf}). EM's REST service runs on HTTP.sys behind
+     * URLs that should stay under about 2,000 characters; one {@code JobSessionUid=="urn:veeam:BackupJobSession:<uuid>"}
+     * term is about 97 characters once percent-encoded (with its {@code ,}), so 16 of them make a filter of about
+     * 1,560 characters, leaving room for the base URL and the other parameters.
+     */
+    public static final int TASK_QUERY_UIDS = 16;
+    /** At most this many pages of one task-session query are read (at 500 rows a page: 50,000 task sessions). */
+    static final int TASK_QUERY_MAX_PAGES = 100;
+
+    /**
+     * The task sessions of several job sessions of one kind (backup or replica), through the query service:
+     * {@code GET query?type=BackupTaskSession|ReplicaTaskSession&format=Entities&filter=(JobSessionUid=="a",...)},
+     * every page of it (sorted by {@code CreationTime}), grouped by {@code JobSessionUid}. Every UID asked for is a key
+     * of the answer (with an empty list when EM has no task session for it); a task session EM lists twice across
+     * pages is kept once. One request per page; only a 401 is repeated, once, after a fresh logon.
+     *
+     * @param replica        task sessions of replica job sessions ({@code ReplicaTaskSession}), else backup
+     * @param jobSessionUids at most {@link #TASK_QUERY_UIDS} job-session UIDs
+     * @throws EmRequestException for any failure; {@link FailureKind#PERMANENT} (4xx) also when this EM does not
+     *                            serve the query type or field (the caller may read session by session then)
+     */
+    public Map<String, List<TaskSession>> taskSessionsOf(boolean replica, List<String> jobSessionUids) {
+        if (jobSessionUids.isEmpty() || jobSessionUids.size() > TASK_QUERY_UIDS) {
+            throw new IllegalArgumentException("1 to " + TASK_QUERY_UIDS + " job-session UIDs per task-session query, got "
+                    + jobSessionUids.size());
+        }
+        Map<String, List<TaskSession>> byJobSession = new LinkedHashMap<>();
+        Map<String, String> canonical = new java.util.HashMap<>();
+        for (String uid : jobSessionUids) {
+            byJobSession.putIfAbsent(uid, new java.util.ArrayList<>());
+            canonical.putIfAbsent(uid.toLowerCase(java.util.Locale.ROOT), uid);
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        String filter = EmFilter.in("JobSessionUid", byJobSession.keySet());
+        int pages = 1;
+        for (int page = 1; page <= pages; page++) {
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("type", replica ? "ReplicaTaskSession" : "BackupTaskSession");
+            params.put("format", "Entities");
+            params.put("filter", filter);
+            params.put("sortAsc", "CreationTime");
+            params.put("pageSize", Integer.toString(config.pageSize()));
+            params.put("page", Integer.toString(page));
+            dev.vse.model.QueryResult result = http.parse(get("query", params), dev.vse.model.QueryResult.class);
+            List<TaskSession> rows = result.getEntities() == null ? List.of() : result.getEntities().taskSessions();
+            for (TaskSession t : rows) {
+                String owner = t.getJobSessionUid() == null ? null
+                        : canonical.get(t.getJobSessionUid().strip().toLowerCase(java.util.Locale.ROOT));
+                if (owner != null && (t.getUid() == null || seen.add(t.getUid()))) {
+                    byJobSession.get(owner).add(t);
+                }
+            }
+            if (rows.isEmpty()) {
+                break; // an empty page ends the answer, whatever PagesCount says
+            }
+            Integer count = result.getPagingInfo() == null ? null : result.getPagingInfo().getPagesCount();
+            // bounded: 16 sessions' task sessions fill a few pages; an EM that ignored `page` must not make this endless
+            pages = count == null ? 1 : Math.max(1, Math.min(count, TASK_QUERY_MAX_PAGES));
+        }
+        return byJobSession;
+    }
+
+    /**
      * A job entity by the job's {@code Href} (a session's {@link JobSession#jobHref()}), {@code format=Entity}
      * enforced: {@link dev.vse.model.Job}, {@link dev.vse.model.AgentBackupJob} or {@link dev.vse.model.NasJob}.
      *

@@ -81,6 +81,38 @@ public final class Cycle {
     static final class Paging {
         private int next = 1;
         private int last = Integer.MAX_VALUE;
+        /** The request of page {@link #aheadPage}, started while the page before it is processed; null when none. */
+        private java.util.concurrent.CompletableFuture<?> ahead;
+        private int aheadPage;
+
+        /** Keeps the request of {@code page}, started ahead (at most one: any earlier one is discarded). */
+        synchronized void ahead(int page, java.util.concurrent.CompletableFuture<?> request) {
+            discardAhead();
+            aheadPage = page;
+            ahead = request;
+        }
+
+        /** The request started ahead for {@code page}, taken (null when there is none for that page). */
+        synchronized java.util.concurrent.CompletableFuture<?> takeAhead(int page) {
+            java.util.concurrent.CompletableFuture<?> f = aheadPage == page ? ahead : null;
+            if (f != null) {
+                ahead = null;
+            }
+            return f;
+        }
+
+        /** Whether a request started ahead is there and has its answer (or failure) already. */
+        synchronized boolean aheadDone() {
+            return ahead != null && ahead.isDone();
+        }
+
+        /** Drops a request started ahead: its answer, if it still comes, is never processed. */
+        synchronized void discardAhead() {
+            if (ahead != null) {
+                ahead.cancel(false);
+                ahead = null;
+            }
+        }
 
         synchronized boolean hasNext() { return next <= last; }
         synchronized int take() { return next++; }

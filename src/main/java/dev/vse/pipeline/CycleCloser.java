@@ -54,6 +54,7 @@ public final class CycleCloser {
     }
 
     public void finish(@ExchangeProperty(PageFetcher.CYCLE) Cycle cycle) {
+        cycle.paging().discardAhead(); // nothing is left ahead after the last page; be sure
         backoff.succeeded(cycle.emId());
         if (cycle.windowKept()) {
             board.cycleIncomplete(cycle.emId(), cycle.sessionType());
@@ -84,6 +85,9 @@ public final class CycleCloser {
     public void stopped(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Cycle cycle = exchange.getProperty(PageFetcher.CYCLE, Cycle.class);
+        if (cycle != null) {
+            cycle.paging().discardAhead(); // the first failure ends the cycle: a page asked for ahead is not processed
+        }
         if (givenUp(e)) {
             // the EM was given up (its state producer fenced): EmOwnership said so once, nothing more to say or retry
             LOG.debug("EM {}: cycle ended, EM given up: {}", cycle == null ? "?" : cycle, e.getMessage());

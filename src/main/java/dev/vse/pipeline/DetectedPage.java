@@ -18,7 +18,8 @@ import org.apache.camel.Message;
  * @param request   the EM request that returned it
  * @param sessions  the page's readable sessions (what enrichment and job incidents look at)
  * @param events    the session events, in publication order
- * @param records   one Kafka record per event, in the same order (key = session UID, topic by event type)
+ * @param records   one Kafka record per event, in the same order (key = session UID, topic by event type); null for
+ *                  an event replaced after detection, built by {@link #allRecords}
  * @param alerts    job alerts the page raised (key = job UID, the job alerts topic), published with its events
  * @param pending   snapshots to commit after the acknowledgement
  * @param incidents job incident changes to commit with them
@@ -36,6 +37,16 @@ public record DetectedPage(Cycle cycle, String request, List<JobSession> session
         }
     }
 
+    /** Every record built (no null entry; {@code List.of(...).contains(null)} would throw). */
+    private static boolean complete(List<Message> records) {
+        for (Message m : records) {
+            if (m == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Nothing but job alerts and their incident changes (deadlines that passed at the end of a cycle). */
     public static DetectedPage alertsOnly(Cycle cycle, List<JobAlert> alerts, List<IncidentEntry> incidents) {
         return new DetectedPage(cycle, "job incident deadlines", List.of(), List.of(), List.of(), alerts, List.of(),
@@ -44,16 +55,25 @@ public record DetectedPage(Cycle cycle, String request, List<JobSession> session
 
     /**
      * The page with {@code replaced} events (same number, same order); the record of an event that changed is built
-     * again, the others are kept.
+     * again, once, when the page's records are asked for ({@link #allRecords}: after enrichment and job incidents
+     * both changed a failed record, it is still built only once more), the others are kept.
      */
     public DetectedPage withEvents(List<SessionEvent> replaced, EventRecords build) {
+        return withEvents(replaced, null, build);
+    }
+
+    /**
+     * As {@link #withEvents(List, EventRecords)}; {@code built} (may be null, or hold nulls) has the record of a
+     * replaced event where the caller built it already.
+     */
+    public DetectedPage withEvents(List<SessionEvent> replaced, List<Message> built, EventRecords build) {
         if (replaced.size() != events.size()) {
             throw new IllegalArgumentException("expected " + events.size() + " events, got " + replaced.size());
         }
         List<Message> rebuilt = new ArrayList<>(records);
         for (int i = 0; i < replaced.size(); i++) {
             if (replaced.get(i) != events.get(i)) {
-                rebuilt.set(i, build.of(replaced.get(i)));
+                rebuilt.set(i, built == null ? null : built.get(i)); // null: built by allRecords
             }
         }
         return new DetectedPage(cycle, request, sessions, List.copyOf(replaced), rebuilt, alerts, pending, incidents,
@@ -68,11 +88,14 @@ public record DetectedPage(Cycle cycle, String request, List<JobSession> session
 
     /** Everything to publish: the session records, then the job alerts. */
     public List<Message> allRecords(EventRecords build) {
-        if (alerts.isEmpty()) {
+        if (alerts.isEmpty() && complete(records)) {
             return records;
         }
         List<Message> all = new ArrayList<>(records.size() + alerts.size());
-        all.addAll(records);
+        for (int i = 0; i < records.size(); i++) {
+            Message m = records.get(i);
+            all.add(m != null ? m : build.of(events.get(i)));
+        }
         alerts.forEach(a -> all.add(build.of(a)));
         return all;
     }

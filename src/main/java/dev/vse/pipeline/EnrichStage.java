@@ -28,13 +28,22 @@ public final class EnrichStage {
             return page;
         }
         List<SessionEvent> fitted = new ArrayList<>(enriched.size());
-        for (SessionEvent e : enriched) {
-            fitted.add(e.tasks() == null ? e : fit(e));
+        for (int i = 0; i < enriched.size(); i++) {
+            SessionEvent e = enriched.get(i);
+            fitted.add(e.tasks() == null ? e : fit(e, page.records().get(i)));
         }
         return page.withEvents(fitted, build);
     }
 
-    private SessionEvent fit(SessionEvent e) {
+    /**
+     * {@code e} with as many of its tasks as Kafka takes. {@code without} is the event's record as detected (no tasks),
+     * or null: when its size plus an upper bound of what the tasks add stays within the limit, nothing is built here
+     * (the record is built once, when the page is published).
+     */
+    private SessionEvent fit(SessionEvent e, org.apache.camel.Message without) {
+        if (without != null && (long) EventRecords.size(without) + upperBound(e.tasks()) <= ChangeStage.MAX_RECORD_BYTES) {
+            return e;
+        }
         if (EventRecords.size(build.of(e)) <= ChangeStage.MAX_RECORD_BYTES) {
             return e;
         }
@@ -45,5 +54,21 @@ public final class EnrichStage {
         }
         return e.withTasks(null, e.tasks().size() + " task sessions left out: the record would exceed "
                 + ChangeStage.MAX_RECORD_BYTES + " bytes");
+    }
+
+    /**
+     * At least what {@code tasks} add to the JSON of a record: per task its field names and punctuation (under 120
+     * characters) and its values, each character at most 6 bytes once escaped ({@code \\u0000}).
+     */
+    static long upperBound(List<TaskOutcome> tasks) {
+        long n = 16;
+        for (TaskOutcome t : tasks) {
+            n += 120 + 6L * (len(t.name()) + len(t.status()) + len(t.reason()) + len(t.state()) + len(t.uid()) + 40);
+        }
+        return n;
+    }
+
+    private static int len(String s) {
+        return s == null ? 4 : s.length();
     }
 }

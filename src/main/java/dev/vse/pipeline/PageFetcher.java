@@ -13,7 +13,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +27,10 @@ import org.slf4j.LoggerFactory;
  * are still running but were not in the answer.
  *
  * <p>The poll-cycle route asks for one page at a time ({@link #hasPage}, {@link #nextPage}) in a loop that ends at
- * the first failure: no page is fetched that would not be processed. A page unreadable as a whole is handed on
+ * the first failure. With an executor for it, the request of page k+1 starts when page k is handed on, so EM answers
+ * it (and its XML is read) while page k is processed; its outcome is taken only when the route asks for page k+1,
+ * after page k was published and committed, so pages still commit in order and a failure of page k+1 ends the cycle
+ * exactly where it would have without the head start. At most one page is ahead; a cycle that ends first discards it. A page unreadable as a whole is handed on
  * as such (to be parked) and the later pages are still read; when even the page count is unknown (page 1
  * unreadable) the pages end there. Any other EM failure, after the retries of {@link EmRetry}, is thrown: the
  * cycle stops and the next one starts again from page 1.
@@ -47,11 +54,23 @@ public final class PageFetcher {
     private final Map<String, String> rereadCursor = new ConcurrentHashMap<>();
     private final Map<String, Integer> notFound = new ConcurrentHashMap<>();
 
+    private final Executor ahead;
+
+    /** Pages one at a time, each asked for when the one before it has been processed. */
     public PageFetcher(EmClients ems, StateStore store, EmRetry retry, int maxRereads) {
+        this(ems, store, retry, maxRereads, null);
+    }
+
+    /**
+     * @param ahead where the request of page k+1 runs while page k is processed (at most one page ahead per cycle),
+     *              or null to ask for each page only when the one before it has been processed
+     */
+    public PageFetcher(EmClients ems, StateStore store, EmRetry retry, int maxRereads, Executor ahead) {
         this.ems = ems;
         this.store = store;
         this.retry = retry;
         this.maxRereads = maxRereads;
+        this.ahead = ahead;
     }
 
     /** Whether the cycle's query has a page left to ask for (the poll-cycle route loops while it has). */
@@ -67,18 +86,62 @@ public final class PageFetcher {
     public FetchedPage nextPage(@ExchangeProperty(CYCLE) Cycle cycle) {
         Cycle.Paging paging = cycle.paging();
         int page = paging.take();
-        EmClient client = ems.client(cycle.emId());
+        CompletableFuture<?> started = paging.takeAhead(page);
         try {
-            QueryPage p = retry.call(cycle.emId(), "page " + page, () -> client.queryPage(cycle.query(), page));
+            QueryPage p = started != null ? (QueryPage) await(started) : fetch(cycle, page);
             cycle.pageRead();
             paging.last(p.isEmpty() ? page : Math.max(1, p.pagesCount())); // an empty page ends the query
+            startNext(cycle, page);
             return FetchedPage.page(p.response().request(), p.response().body(), p.sessions(), p.rejected());
         } catch (EmRequestException e) {
             if (e.kind() != FailureKind.MALFORMED) {
                 throw e;
             }
             paging.lastIfUnknown(page);
+            startNext(cycle, page);
             return FetchedPage.unreadablePage(e);
+        }
+    }
+
+    /** One page, read (XML included) with the retries of {@link EmRetry}. */
+    private QueryPage fetch(Cycle cycle, int page) {
+        EmClient client = ems.client(cycle.emId());
+        return retry.call(cycle.emId(), "page " + page, () -> client.queryPage(cycle.query(), page));
+    }
+
+    /**
+     * Starts the request of the page after {@code page}, if there is one, so that EM answers it (and it is read)
+     * while {@code page} is processed. Its outcome, a failure included, is taken by the next {@link #nextPage} only,
+     * i.e. after {@code page} was published and committed; a cycle that ends first discards it
+     * ({@link CycleCloser}). At most one page ahead.
+     */
+    private void startNext(Cycle cycle, int page) {
+        Cycle.Paging paging = cycle.paging();
+        if (ahead != null && paging.hasNext()) {
+            int next = page + 1;
+            paging.ahead(next, CompletableFuture.supplyAsync(() -> fetch(cycle, next), ahead));
+        }
+    }
+
+    /** The answer of a request started ahead; its failure as if the request had been made here. */
+    private static Object await(CompletableFuture<?> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.cancel(false);
+            throw new IllegalStateException("interrupted while waiting for an EM page", e);
+        } catch (CancellationException e) {
+            throw new IllegalStateException("the request of this page was discarded", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
         }
     }
 

@@ -233,7 +233,9 @@ public final class EmSimulator implements AutoCloseable {
             return;
         }
         requireMethod(method, "GET");
-        Integer pathStatus = faults.pathFailure(lower);
+        // a query counts as "<path>?type=<type>" for path failures: "tasksession" hits the task-session queries too
+        Integer pathStatus = faults.pathFailure(low[0].equals("query") && params.get("type") != null
+                ? lower + "?type=" + params.get("type").toLowerCase(Locale.ROOT) : lower);
         if (pathStatus != null) {
             faults.count("path");
             throw new EmError(pathStatus, EmError.reason(pathStatus));

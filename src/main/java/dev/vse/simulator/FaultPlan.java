@@ -96,9 +96,11 @@ public final class FaultPlan {
     public FaultPlan expireTokenAfterPages(int n) { expireTokenAfterPages = Math.max(0, n); return this; }
 
     /**
-     * From now on, every data request whose path contains {@code pathPart} (case-insensitively; e.g.
-     * {@code "taskSessions"} hits {@code /backupSessions/{ID}/taskSessions} and {@code /backupTaskSessions}, never
-     * {@code /query}) is answered {@code status} with an {@code <Error>} body, until {@link #clearPathFailures()}.
+     * From now on, every data request whose path contains {@code pathPart} (case-insensitively; a query counts as
+     * {@code /api/query?type=<type>}; e.g. {@code "taskSessions"} hits {@code /backupSessions/{ID}/taskSessions} and
+     * {@code /backupTaskSessions}, never {@code /query}; {@code "taskSession"} hits those and the task-session queries
+     * {@code /query?type=BackupTaskSession|ReplicaTaskSession}) is answered {@code status} with an {@code <Error>} body,
+     * until {@link #clearPathFailures()}.
      */
     public FaultPlan failPaths(String pathPart, int status) {
         failPaths.put(pathKey(pathPart), checkStatus(status));

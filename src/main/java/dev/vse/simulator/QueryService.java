@@ -12,6 +12,8 @@ import dev.vse.model.QueryResult;
 import dev.vse.model.Ref;
 import dev.vse.model.ReplicaJobSession;
 import dev.vse.model.ReplicaJobSessions;
+import dev.vse.model.ReplicaTaskSession;
+import dev.vse.model.ReplicaTaskSessions;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -103,14 +105,69 @@ final class QueryService {
                 return hit;
             }
         }
-        List<?> rows = "BackupTaskSession".equals(type)
-                ? select(snap.tasks, QueryTypes.TASK_FIELDS, filter, sort, desc, r -> r.task().uid())
-                : select(snap.sessions.stream().filter(s -> s.getSessionType().equals(type)).toList(),
-                        QueryTypes.JOB_FIELDS, filter, sort, desc, SimSession::uid);
+        List<?> rows;
+        if (isTask(type)) {
+            List<QueryTypes.TaskRow> all = "ReplicaTaskSession".equals(type) ? snap.replicaTasks : snap.tasks;
+            List<String> owners = jobSessionUids(filter);
+            if (owners != null) {
+                // (JobSessionUid=="a",JobSessionUid=="b",...): only those sessions' tasks are candidates (an index,
+                // as EM's database has one); the filter and sort still decide. Not cached: cheap, and many distinct.
+                List<QueryTypes.TaskRow> candidates = new ArrayList<>();
+                for (String uid : new java.util.LinkedHashSet<>(owners)) {
+                    for (QueryTypes.TaskRow r : snap.tasksOf(uid)) {
+                        if (r.job().isReplica() == "ReplicaTaskSession".equals(type)) {
+                            candidates.add(r);
+                        }
+                    }
+                }
+                return select(candidates, QueryTypes.TASK_FIELDS, filter, sort, desc, r -> r.task().uid());
+            }
+            rows = select(all, QueryTypes.TASK_FIELDS, filter, sort, desc, r -> r.task().uid());
+        } else {
+            rows = select(snap.sessions.stream().filter(s -> s.getSessionType().equals(type)).toList(),
+                    QueryTypes.JOB_FIELDS, filter, sort, desc, SimSession::uid);
+        }
         synchronized (cache) {
             cache.put(key, rows);
         }
         return rows;
+    }
+
+    private static boolean isTask(String type) {
+        return "BackupTaskSession".equals(type) || "ReplicaTaskSession".equals(type);
+    }
+
+    private static final java.util.regex.Pattern UID_TERM = java.util.regex.Pattern.compile(
+            "\\s*JobSessionUid\\s*==\\s*\"((?:[^\"]|\"\")*)\"\\s*", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /** The UIDs of a filter that is only an OR of {@code JobSessionUid=="..."} terms (parenthesised or not), else null. */
+    static List<String> jobSessionUids(String filter) {
+        if (filter == null) {
+            return null;
+        }
+        String f = filter.strip();
+        if (f.startsWith("(") && f.endsWith(")")) {
+            f = f.substring(1, f.length() - 1);
+        }
+        List<String> uids = new ArrayList<>();
+        java.util.regex.Matcher m = UID_TERM.matcher(f);
+        int at = 0;
+        while (at <= f.length()) {
+            m.region(at, f.length());
+            if (!m.lookingAt()) {
+                return null;
+            }
+            uids.add(m.group(1).replace("\"\"", "\""));
+            at = m.end();
+            if (at == f.length()) {
+                return uids;
+            }
+            if (f.charAt(at) != ',') {
+                return null;
+            }
+            at++;
+        }
+        return null;
     }
 
     private static <T> List<T> select(List<T> all, Map<String, QueryField<T>> fields, String filter, String sort, boolean desc,
@@ -153,6 +210,15 @@ final class QueryService {
                 e.setReplicaJobSessions(new ReplicaJobSessions(l));
                 break;
             }
+            case "ReplicaTaskSession": {
+                List<ReplicaTaskSession> l = new ArrayList<>();
+                rows.forEach(r -> {
+                    QueryTypes.TaskRow t = (QueryTypes.TaskRow) r;
+                    l.add(rep.replicaTaskEntity(t.job(), t.task()));
+                });
+                e.setReplicaTaskSessions(new ReplicaTaskSessions(l));
+                break;
+            }
             default: {
                 List<BackupTaskSession> l = new ArrayList<>();
                 rows.forEach(r -> {
@@ -182,16 +248,16 @@ final class QueryService {
         if (type == null || type.isBlank()) {
             throw new BadQuery("query parameter 'type' is required");
         }
-        for (String t : List.of("BackupJobSession", "ReplicaJobSession", "BackupTaskSession")) {
+        for (String t : List.of("BackupJobSession", "ReplicaJobSession", "BackupTaskSession", "ReplicaTaskSession")) {
             if (t.equalsIgnoreCase(type.trim())) {
                 return t;
             }
         }
-        throw new BadQuery("unknown or unsupported query type '" + type + "' (simulated: BackupJobSession, ReplicaJobSession, BackupTaskSession)");
+        throw new BadQuery("unknown or unsupported query type '" + type + "' (simulated: BackupJobSession, ReplicaJobSession, BackupTaskSession, ReplicaTaskSession)");
     }
 
     private static String canonicalField(String type, String field) {
-        Map<String, ? extends QueryField<?>> fields = "BackupTaskSession".equals(type) ? QueryTypes.TASK_FIELDS : QueryTypes.JOB_FIELDS;
+        Map<String, ? extends QueryField<?>> fields = isTask(type) ? QueryTypes.TASK_FIELDS : QueryTypes.JOB_FIELDS;
         QueryField<?> f = fields.get(field.toLowerCase(Locale.ROOT));
         return f == null ? field : f.name();
     }

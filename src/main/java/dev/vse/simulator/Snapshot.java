@@ -21,6 +21,8 @@ final class Snapshot {
     private final Map<String, QueryTypes.TaskRow> taskById = new HashMap<>();
     private final Map<String, QueryTypes.TaskRow> replicaTaskById = new HashMap<>();
     private final Map<String, SimJob> jobs = new LinkedHashMap<>();
+    /** Task rows (backup and replica) by their job session's UID, lower case. */
+    private final Map<String, List<QueryTypes.TaskRow>> tasksByJobSession = new HashMap<>();
 
     Snapshot(long epoch, List<SimSession> sessions, List<SimJob> registeredJobs) {
         this.epoch = epoch;
@@ -35,6 +37,7 @@ final class Snapshot {
                 QueryTypes.TaskRow row = new QueryTypes.TaskRow(s, t);
                 rows.add(row);
                 index.put(key(t.getId()), row);
+                tasksByJobSession.computeIfAbsent(key(s.uid()), k -> new ArrayList<>()).add(row);
             }
         }
     }
@@ -49,6 +52,11 @@ final class Snapshot {
 
     QueryTypes.TaskRow replicaTask(String id) {
         return replicaTaskById.get(key(id));
+    }
+
+    /** The task rows of the job session with this UID (any case), in the session's order; empty when none. */
+    List<QueryTypes.TaskRow> tasksOf(String jobSessionUid) {
+        return tasksByJobSession.getOrDefault(key(jobSessionUid), List.of());
     }
 
     SimJob job(String id) {

@@ -242,4 +242,78 @@ class EmClientAgainstSimulatorTest {
             assertThat(notAJob.kind()).isEqualTo(FailureKind.MALFORMED);
         }
     }
+    /** A page with 50 failed sessions (and 3 failed replica sessions): their task sessions in 4 + 1 query requests. */
+    @Test
+    void givenFiftyFailedSessions_whenEnriching_thenTaskSessionsComeInChunkedQueries_notOneRequestPerSession() throws Exception {
+        simulator(SimulatorOptions.defaults());
+        Instant t0 = Instant.now().minusSeconds(3600);
+        for (int i = 0; i < 53; i++) {
+            String type = i < 50 ? SimSession.BACKUP : SimSession.REPLICA;
+            SimSession s = new SimSession(type, UUID.randomUUID().toString(), UUID.randomUUID().toString(), "Job " + i,
+                    i < 50 ? "Backup" : "Replica", t0.plusSeconds(i)).setState("Stopped").setResult("Failed")
+                    .setEndTime(t0.plusSeconds(i + 60));
+            for (int v = 0; v < 3; v++) {
+                s.addTask(new SimTaskSession(UUID.randomUUID().toString(), "vm" + i + "-" + v, t0.plusSeconds(i))
+                        .setState("Completed").setResult(v == 0 ? "Failed" : "Success").setReason(v == 0 ? "Error: " + i : ""));
+            }
+            sim.estate().put(s);
+        }
+        // pages of 10 rows: a chunk of 16 sessions x 3 tasks is 5 pages
+        try (EmClient c = client(EmServerConfig.builder("em01", sim.baseUrl()).pageSize(10))) {
+            List<JobSession> sessions = Paging.allSessions(c, SessionQuery.of(SessionQuery.Type.BackupJobSession).withPageSize(100));
+            sessions.addAll(Paging.allSessions(c, SessionQuery.of(SessionQuery.Type.ReplicaJobSession).withPageSize(100)));
+            assertThat(sessions).hasSize(53);
+            List<dev.vse.event.SessionEvent> events = new java.util.ArrayList<>();
+            for (JobSession s : sessions) {
+                events.addAll(new dev.vse.detect.ChangeDetector(false).detect("em01", sim.baseUrl(), s,
+                        java.util.Optional.empty(), null, Instant.now()).events());
+            }
+            java.util.concurrent.atomic.AtomicInteger single = new java.util.concurrent.atomic.AtomicInteger();
+            dev.vse.enrich.TaskEnrichment enrichment = new dev.vse.enrich.TaskEnrichment(true,
+                    (em, replica, uids) -> dev.vse.enrich.TaskOutcomes.read(c, replica, uids),
+                    (em, s) -> {
+                        single.incrementAndGet();
+                        return dev.vse.enrich.TaskOutcomes.read(c, s);
+                    });
+
+            long before = sim.requestCount();
+            long queriesBefore = sim.requestsTo("/query");
+            List<dev.vse.event.SessionEvent> out = enrichment.enrich("em01", sessions, events);
+
+            // 50 backup sessions = chunks of 16, 16, 16, 2 (48, 48, 48, 6 task rows: 5 + 5 + 5 + 1 pages of 10),
+            // 3 replica sessions = 1 chunk (9 rows: 1 page); never one request per session
+            assertThat(single).as("no per-session read").hasValue(0);
+            assertThat(sim.requestsTo("/query") - queriesBefore).isEqualTo(5 + 5 + 5 + 1 + 1);
+            assertThat(sim.requestCount() - before).isEqualTo(17);
+            assertThat(out).filteredOn(dev.vse.event.SessionEvent::wantsTasks).hasSize(53).allSatisfy(e -> {
+                assertThat(e.tasksError()).isNull();
+                assertThat(e.tasks()).hasSize(3);
+                assertThat(e.tasks().get(0).status()).isEqualTo("Failed");
+                assertThat(e.tasks()).extracting(dev.vse.event.TaskOutcome::name)
+                        .allSatisfy(n -> assertThat(n).startsWith("vm" + e.jobName().substring(4) + "-"));
+            });
+
+            // EM refuses the task-session query (an older EM): session by session instead, through the Down links
+            sim.faults().failPaths("query?type=backuptasksession", 400);
+            single.set(0);
+            out = enrichment.enrich("em01", sessions, events);
+            assertThat(single).hasValue(50);
+            assertThat(out).filteredOn(dev.vse.event.SessionEvent::wantsTasks)
+                    .allSatisfy(e -> assertThat(e.tasks()).hasSize(3));
+
+            // EM unavailable: one failed request for the whole page, every record without tasks and saying why
+            sim.faults().clearPathFailures();
+            sim.faults().failPaths("tasksession", 503);
+            dev.vse.enrich.TaskEnrichment fresh = new dev.vse.enrich.TaskEnrichment(true,
+                    (em, replica, uids) -> dev.vse.enrich.TaskOutcomes.read(c, replica, uids),
+                    (em, s) -> dev.vse.enrich.TaskOutcomes.read(c, s));
+            before = sim.requestCount();
+            out = fresh.enrich("em01", sessions, events);
+            assertThat(sim.requestCount() - before).isEqualTo(1);
+            assertThat(out).filteredOn(dev.vse.event.SessionEvent::wantsTasks).allSatisfy(e -> {
+                assertThat(e.tasks()).isNull();
+                assertThat(e.tasksError()).contains("503");
+            });
+        }
+    }
 }

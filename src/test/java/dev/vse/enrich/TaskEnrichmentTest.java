@@ -104,4 +104,71 @@ class TaskEnrichmentTest {
         assertThat(new TaskEnrichment(false, tasks(null)).enrich("em01", sessions, in)).isSameAs(in);
         assertThat(requests).hasValue(0);
     }
+    private final List<List<String>> queries = new ArrayList<>();
+
+    private TaskEnrichment.BatchReader query(RuntimeException failure) {
+        return (em, replica, uids) -> {
+            queries.add(List.copyOf(uids));
+            if (failure != null) {
+                throw failure;
+            }
+            java.util.Map<String, List<TaskOutcome>> m = new java.util.LinkedHashMap<>();
+            uids.forEach(u -> m.put(u, List.of(new TaskOutcome("vm-b", "Success", null, "Completed", "t1", T),
+                    new TaskOutcome("vm-a", "Failed", "Snapshot timed out", "Completed", "t3", T))));
+            return m;
+        };
+    }
+
+    private static List<JobSession> failed(int n) {
+        List<JobSession> l = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            l.add(session("f" + i, "Stopped", i % 2 == 0 ? "Failed" : "Warning"));
+        }
+        return l;
+    }
+
+    @Test
+    void aPageOfFiftyFailedSessionsIsReadInChunkedQueries_notSessionBySession() {
+        List<JobSession> sessions = failed(50);
+        List<SessionEvent> out = new TaskEnrichment(true, query(null), tasks(null)).enrich("em01", sessions, events(sessions));
+
+        assertThat(requests).as("no per-session request").hasValue(0);
+        assertThat(queries).extracting(List::size).containsExactly(16, 16, 16, 2);
+        assertThat(queries.stream().flatMap(List::stream)).doesNotHaveDuplicates().hasSize(50);
+        assertThat(out).filteredOn(SessionEvent::wantsTasks).hasSize(50)
+                .allSatisfy(e -> assertThat(e.tasks()).extracting(TaskOutcome::name).containsExactly("vm-a", "vm-b"));
+    }
+
+    @Test
+    void aRetriableFailureOfAQueryLeavesTheRestOfThePageUnasked() {
+        List<JobSession> sessions = failed(40);
+        List<SessionEvent> out = new TaskEnrichment(true, query(failure(FailureKind.RETRIABLE, 503)), tasks(null))
+                .enrich("em01", sessions, events(sessions));
+
+        assertThat(queries).hasSize(1);
+        assertThat(requests).hasValue(0);
+        assertThat(out).filteredOn(SessionEvent::wantsTasks).hasSize(40).allSatisfy(e -> {
+            assertThat(e.tasks()).isNull();
+            assertThat(e.tasksError()).contains("503");
+        });
+    }
+
+    @Test
+    void aRefusedQuery_isReadSessionBySessionForAnHour_thenTriedAgain() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        TaskEnrichment t = new TaskEnrichment(true, query(failure(FailureKind.PERMANENT, 400)), tasks(null), now::get);
+        List<JobSession> sessions = failed(20);
+        List<SessionEvent> out = t.enrich("em01", sessions, events(sessions));
+        assertThat(queries).hasSize(1);
+        assertThat(requests).hasValue(20);
+        assertThat(out).filteredOn(SessionEvent::wantsTasks).allSatisfy(e -> assertThat(e.tasks()).hasSize(3));
+
+        t.enrich("em01", sessions, events(sessions));
+        assertThat(queries).as("not asked again within the hour").hasSize(1);
+        assertThat(requests).hasValue(40);
+
+        now.addAndGet(TaskEnrichment.QUERY_REFUSED_FOR.toNanos());
+        t.enrich("em01", sessions, events(sessions));
+        assertThat(queries).hasSize(2);
+    }
 }

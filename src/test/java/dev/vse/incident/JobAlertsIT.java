@@ -231,7 +231,7 @@ class JobAlertsIT {
     void taskSessionsAnswering500_theFailedRecordGoesOutOnTimeWithoutThem() throws Exception {
         start();
         SimJob job = job("Oracle Backup", false, 0);
-        em.faults().failPaths("taskSessions", 500);
+        em.faults().failPaths("taskSession", 500); // the task-session queries and the per-session links
         SimSession failed = run(job, Instant.now(), false, "ora01");
         Instant end = end(failed, "Failed", "Error: Repository is out of space.");
 

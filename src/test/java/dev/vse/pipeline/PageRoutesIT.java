@@ -59,9 +59,10 @@ import org.junit.jupiter.api.Test;
  * <p>Page size 2, one session type, no sweep, one EM retry. Sessions of the job {@value #HIDDEN_JOB} are left out
  * of the query, so a tracked running session of that job is reachable only by its Href re-read.
  *
- * <p>Pages are fetched one at a time by a loop that ends at the first failure (an earlier streaming split walked
+ * <p>Pages are taken one at a time by a loop that ends at the first failure (an earlier streaming split walked
  * the rest of its iterator to release exchanges after it stopped, fetching every remaining page from EM for
- * nothing): after a failed page, EM is asked for nothing more.
+ * nothing): after a failed page, EM is asked for nothing more; at most the one page asked for ahead while the
+ * page before it was processed is discarded unprocessed.
  */
 class PageRoutesIT extends CamelTestSupport {
     private static final String EM = "em01";
@@ -335,7 +336,9 @@ class PageRoutesIT extends CamelTestSupport {
 
         assertThat(done.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)).as("Kafka's silence stopped the cycle")
                 .isInstanceOf(org.apache.kafka.common.KafkaException.class);
-        assertThat(em.requestsTo("/api/query")).as("page 1 only: nothing is fetched after the failure").isEqualTo(1);
+        // page 1 only is processed; page 2 may have been asked for ahead while page 1 was published, and is discarded
+        assertThat(first.pagesRead()).as("page 1 only: nothing is processed after the failure").isEqualTo(1);
+        assertThat(em.requestsTo("/api/query")).as("at most one page ahead").isBetween(1L, 2L);
         assertThat(cycleStoppedLines()).singleElement().satisfies(l -> assertThat(l.level()).isEqualTo("WARN"));
         for (SimSession x : List.of(a, b, c)) {
             assertThat(store.get(EM, x.uid())).as(x.getJobName()).isEmpty();

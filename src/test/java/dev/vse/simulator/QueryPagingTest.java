@@ -156,6 +156,56 @@ class QueryPagingTest {
                 });
     }
 
+    /** What the pipeline's enrichment asks: the task sessions of several job sessions, OR-ed by JobSessionUid. */
+    @Test
+    void givenTaskSessionsOfSeveralJobSessions_whenQueryingByJobSessionUidOrFilter_thenTheirTasksOnlyAndPaged() {
+        List<String> backups = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            SimSession s = SimHttp.session(new UUID(5, i).toString(), "Job " + i, "Stopped", "Failed", T0.plusSeconds(i));
+            for (int v = 0; v < 3; v++) {
+                s.addTask(new SimTaskSession(new UUID(6, i * 10 + v).toString(), "vm" + i + v, T0.plusSeconds(i * 10 + v)));
+            }
+            sim.estate().put(s);
+            backups.add(s.uid());
+        }
+        SimSession replica = new SimSession(SimSession.REPLICA, new UUID(1, 1).toString(), new UUID(2, 2).toString(), "Repl",
+                "Replica", T0).setState("Stopped").setResult("Warning")
+                .addTask(new SimTaskSession(new UUID(3, 3).toString(), "r1", T0).setResult("Warning").setReason("Low space"));
+        sim.estate().put(replica);
+        // sessions 0, 2, 4 (one in other case), a UID that does not exist, and the replica session (another type)
+        String filter = "(JobSessionUid==\"" + backups.get(0) + "\",JobSessionUid==\"" + backups.get(2).toUpperCase()
+                + "\",JobSessionUid==\"" + backups.get(4) + "\",JobSessionUid==\"urn:veeam:BackupJobSession:nope\","
+                + "JobSessionUid==\"" + replica.uid() + "\")";
+        List<String> vms = new ArrayList<>();
+        for (int page = 1; page <= 2; page++) {
+            QueryResult r = query("type=BackupTaskSession&format=Entities&sortAsc=CreationTime&pageSize=5&page=" + page
+                    + "&filter=" + QueryService.encode(filter));
+            assertThat(r.getPagingInfo().getPagesCount()).isEqualTo(2);
+            r.getEntities().getBackupTaskSessions().getSessions().forEach(t -> vms.add(t.getVmDisplayName()));
+        }
+        assertThat(vms).containsExactly("vm00", "vm01", "vm02", "vm20", "vm21", "vm22", "vm40", "vm41", "vm42");
+        // the same answer as the general filter evaluation (a filter the index does not serve)
+        QueryResult general = query("type=BackupTaskSession&format=Entities&sortAsc=CreationTime&pageSize=100&filter="
+                + QueryService.encode(filter + ";TotalSize>=0"));
+        assertThat(general.getEntities().getBackupTaskSessions().getSessions()).extracting(t -> t.getVmDisplayName())
+                .containsExactlyElementsOf(vms);
+
+        QueryResult replicaTasks = query("type=replicatasksession&format=Entities&filter="
+                + QueryService.encode("JobSessionUid==\"" + replica.uid() + "\""));
+        assertThat(replicaTasks.getEntities().getReplicaTaskSessions().getSessions()).singleElement().satisfies(t -> {
+            assertThat(t.getUid()).startsWith("urn:veeam:ReplicaTaskSession:");
+            assertThat(t.getJobSessionUid()).isEqualTo(replica.uid());
+            assertThat(t.getReason()).isEqualTo("Low space");
+        });
+        assertThat(query("type=ReplicaTaskSession&filter=" + QueryService.encode("JobSessionUid==\"" + backups.get(0) + "\""))
+                .getRefs()).isEmpty();
+        assertThat(QueryService.jobSessionUids("JobSessionUid==\"a\"")).containsExactly("a");
+        assertThat(QueryService.jobSessionUids("(jobsessionuid == \"a\" , JobSessionUid==\"b\"\"c\")")).containsExactly("a", "b\"c");
+        assertThat(QueryService.jobSessionUids("(JobSessionUid==\"a\";JobSessionUid==\"b\")")).isNull();
+        assertThat(QueryService.jobSessionUids("(JobSessionUid==\"a\"),(JobSessionUid==\"b\")")).isNull();
+        assertThat(QueryService.jobSessionUids("Name==\"a\"")).isNull();
+    }
+
     @Test
     void given100kSessions_whenReadingAllPagesOf1000_thenSecondsNotMinutes() {
         for (int i = 0; i < 100_000; i++) {
