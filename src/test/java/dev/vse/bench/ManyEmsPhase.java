@@ -203,7 +203,7 @@ final class ManyEmsPhase {
             long heapClosed = BenchKit.usedHeapAfterGc();
             log(f("%d EMs: heap after GC with the pipeline closed %.1f MB -> the pipeline held %.1f MB = %,.0f bytes per EM "
                             + "(%,d sessions each, tracked state included)", ems, heapClosed / 1e6, (heapAfter - heapClosed) / 1e6,
-                    (heapAfter - heapClosed) / (double) ems, perEm));
+                    (heapAfter - heapClosed) / (double) ems, sessionsPerEm));
             return new Result(ems, firstLoad, measuredCycles == 0 ? Long.MIN_VALUE : maxDelay, BenchKit.percentile(sorted, 99),
                     measuredCycles, late);
         } finally {
