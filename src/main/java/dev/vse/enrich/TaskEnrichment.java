@@ -66,6 +66,10 @@ public final class TaskEnrichment {
     private final LongSupplier nanos;
     /** (EM id, replica) whose task-session query was refused -> System.nanoTime() until which to read per session. */
     private final Map<String, Long> refusedUntil = new ConcurrentHashMap<>();
+    /** (EM id, replica) whose task-session query has answered task sessions: its empty answers are believed. */
+    private final java.util.Set<String> trusted = ConcurrentHashMap.newKeySet();
+    /** (EM id, replica) -> System.nanoTime() before which an empty query answer is not checked again. */
+    private final Map<String, Long> nextCrossCheck = new ConcurrentHashMap<>();
 
     /** Session by session only: one request per session (no query service). */
     public TaskEnrichment(boolean enabled, Reader single) {
@@ -141,6 +145,13 @@ public final class TaskEnrichment {
         List<String> uids = chunk.stream().map(JobSession::getUid).toList();
         try {
             Map<String, List<TaskOutcome>> tasks = batch.read(emId, replica, uids);
+            boolean none = uids.stream().allMatch(u -> tasks.getOrDefault(u, List.of()).isEmpty());
+            if (none && mistrusted(emId, replica, chunk.get(0))) {
+                return oneByOne(emId, chunk, read);
+            }
+            if (!none) {
+                trusted.add(key(emId, replica));
+            }
             for (String uid : uids) {
                 read.put(uid, new Read(sorted(tasks.getOrDefault(uid, List.of())), null));
             }
@@ -196,6 +207,40 @@ public final class TaskEnrichment {
             }
         }
         return unavailable;
+    }
+
+    /**
+     * A query that answers no task session at all for a whole chunk is either right (sessions that failed before any
+     * VM was processed) or an EM that filters {@code JobSessionUid} differently and silently answers nothing. Until the
+     * query has once answered task sessions for this EM and kind, such an answer is checked against one session's own
+     * Down link (at most once per {@link #QUERY_REFUSED_FOR}): when that link has task sessions, the query is not used
+     * for this EM and kind for {@link #QUERY_REFUSED_FOR} (one WARN line) and the chunk is read session by session.
+     */
+    private boolean mistrusted(String emId, boolean replica, JobSession probe) {
+        String key = key(emId, replica);
+        if (single == null || trusted.contains(key)) {
+            return false;
+        }
+        long now = nanos.getAsLong();
+        Long next = nextCrossCheck.get(key);
+        if (next != null && now - next < 0) {
+            return false;
+        }
+        nextCrossCheck.put(key, now + QUERY_REFUSED_FOR.toNanos());
+        List<TaskOutcome> direct;
+        try {
+            direct = single.read(emId, probe);
+        } catch (RuntimeException ex) {
+            return false; // inconclusive: the query's answer stands, the next empty answer after the hour checks again
+        }
+        if (direct.isEmpty()) {
+            return false;
+        }
+        refusedUntil.put(key, now + QUERY_REFUSED_FOR.toNanos());
+        LOG.warn("EM {}: the {} query answered no task session for {}, its own link has {}; task sessions are read "
+                        + "session by session for the next {}", emId, replica ? "ReplicaTaskSession" : "BackupTaskSession",
+                probe.getUid(), direct.size(), dev.vse.util.Durations.format(QUERY_REFUSED_FOR));
+        return true;
     }
 
     private boolean refused(String emId, boolean replica) {

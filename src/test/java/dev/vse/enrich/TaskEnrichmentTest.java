@@ -171,4 +171,69 @@ class TaskEnrichmentTest {
         t.enrich("em01", sessions, events(sessions));
         assertThat(queries).hasSize(2);
     }
+
+    private TaskEnrichment.BatchReader emptyQuery() {
+        return (em, replica, uids) -> {
+            queries.add(List.copyOf(uids));
+            java.util.Map<String, List<TaskOutcome>> m = new java.util.LinkedHashMap<>();
+            uids.forEach(u -> m.put(u, List.of()));
+            return m;
+        };
+    }
+
+    @Test
+    void aQueryThatAnswersNothingWhileTheSessionsOwnLinkHasTasks_isNotBelieved_andTheSessionsAreReadOneByOne() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        TaskEnrichment t = new TaskEnrichment(true, emptyQuery(), tasks(null), now::get);
+        List<JobSession> sessions = failed(20);
+        List<SessionEvent> out = t.enrich("em01", sessions, events(sessions));
+
+        assertThat(out).filteredOn(SessionEvent::wantsTasks).hasSize(20)
+                .allSatisfy(e -> assertThat(e.tasks()).as(e.sessionUid()).hasSize(3));
+        assertThat(queries).as("the first chunk asked by query, the second not any more").hasSize(1);
+        assertThat(requests).as("the cross-check, then every session of both chunks").hasValue(1 + 16 + 4);
+
+        t.enrich("em01", sessions, events(sessions));
+        assertThat(queries).as("session by session within the hour").hasSize(1);
+    }
+
+    @Test
+    void anEmptyAnswerConfirmedByTheSessionsOwnLink_isBelieved_andCheckedAtMostOncePerHour() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        TaskEnrichment.Reader noTasks = (em, s) -> {
+            requests.incrementAndGet();
+            return List.of();
+        };
+        TaskEnrichment t = new TaskEnrichment(true, emptyQuery(), noTasks, now::get);
+        List<JobSession> sessions = failed(40);
+        List<SessionEvent> out = t.enrich("em01", sessions, events(sessions));
+        t.enrich("em01", sessions, events(sessions));
+
+        assertThat(queries).hasSize(6);
+        assertThat(requests).as("one cross-check in the hour").hasValue(1);
+        assertThat(out).filteredOn(SessionEvent::wantsTasks).allSatisfy(e -> {
+            assertThat(e.tasks()).isEmpty();
+            assertThat(e.tasksError()).isNull();
+        });
+        now.addAndGet(TaskEnrichment.QUERY_REFUSED_FOR.toNanos());
+        t.enrich("em01", sessions, events(sessions));
+        assertThat(requests).hasValue(2);
+    }
+
+    @Test
+    void aQueryThatHasAnsweredTasksOnce_isBelievedWhenItAnswersNothing() {
+        List<List<String>> asked = queries;
+        boolean[] empty = {false};
+        TaskEnrichment.BatchReader q = (em, replica, uids) -> empty[0] ? emptyQuery().read(em, replica, uids)
+                : query(null).read(em, replica, uids);
+        TaskEnrichment t = new TaskEnrichment(true, q, tasks(null));
+        List<JobSession> sessions = failed(5);
+        t.enrich("em01", sessions, events(sessions));
+        empty[0] = true;
+        List<SessionEvent> out = t.enrich("em01", sessions, events(sessions));
+
+        assertThat(asked).hasSize(2);
+        assertThat(requests).as("no cross-check").hasValue(0);
+        assertThat(out).filteredOn(SessionEvent::wantsTasks).allSatisfy(e -> assertThat(e.tasks()).isEmpty());
+    }
 }
