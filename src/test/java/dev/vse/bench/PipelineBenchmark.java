@@ -652,28 +652,9 @@ public final class PipelineBenchmark {
 
     // ------------------------------------------------------------------ pipeline settings
 
+    /** The phases' common overrides (BenchKit), with this run's topics ({@link #topics}: the same suffix). */
     private Map<String, String> overrides(String bootstrap, Path stateDir) {
-        Map<String, String> o = new LinkedHashMap<>();
-        o.put("em.url", em.baseUrl());
-        o.put("em.username", "admin");
-        o.put("em.password", "admin");
-        o.put("kafka.bootstrap-servers", bootstrap);
-        o.put("state.dir", stateDir.toString());
-        o.put("topic.completed", topics.get(0));
-        o.put("topic.failed", topics.get(1));
-        o.put("topic.changes", topics.get(2));
-        o.put("topic.dlq", topics.get(3));
-        o.put("poll.interval", interval.toSeconds() + "s");
-        o.put("poll.lag-margin", lag.toSeconds() + "s");
-        o.put("poll.initial-lookback", "30d");
-        o.put("em.page-size", Integer.toString(pageSize));
-        o.put("initial-load.policy", policy);
-        o.put("events.console", "false");
-        o.put("state.store", store);
-        o.put("topic.state", "state-" + suffix);
-        o.put("state.kafka.transactional-id-prefix", "bench-" + suffix + "-");
-        o.put("camel.management.port", Integer.toString(BenchKit.freePort()));
-        return o;
+        return BenchKit.overrides(em.baseUrl(), bootstrap, stateDir, suffix, interval, lag, pageSize, policy, store);
     }
 
     // ------------------------------------------------------------------ measurements
