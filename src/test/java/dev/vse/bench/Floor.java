@@ -187,18 +187,39 @@ final class Floor {
         return new Published(records, keys, values, headers, sample);
     }
 
-    /** The producer settings the pipeline states in application.properties (camel.component.kafka.*). */
+    /**
+     * The producer settings the pipeline states in application.properties ({@code camel.component.kafka.*}: acks,
+     * idempotence, linger, batch size, timeouts), read from that file, so the floor's producer batches as the
+     * pipeline's does.
+     */
     static Properties producerProps(String bootstrap) {
+        Properties app = new Properties();
+        try (java.io.InputStream in = Floor.class.getResourceAsStream("/application.properties")) {
+            app.load(in);
+        } catch (java.io.IOException | NullPointerException e) {
+            throw new IllegalStateException("application.properties not on the class path", e);
+        }
+        Map<String, String> names = Map.of(
+                "request-required-acks", ProducerConfig.ACKS_CONFIG,
+                "enable-idempotence", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                "linger-ms", ProducerConfig.LINGER_MS_CONFIG,
+                "producer-batch-size", ProducerConfig.BATCH_SIZE_CONFIG,
+                "delivery-timeout-ms", ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                "request-timeout-ms", ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                "max-block-ms", ProducerConfig.MAX_BLOCK_MS_CONFIG);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
+        names.forEach((camel, kafka) -> {
+            String v = app.getProperty("camel.component.kafka." + camel);
+            if (v != null) {
+                p.put(kafka, v.trim());
+            }
+        });
+        if (!"all".equals(p.get(ProducerConfig.ACKS_CONFIG)) || !"true".equals(p.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG))) {
+            throw new IllegalStateException("the floor compares with acks=all and idempotence; application.properties says " + p);
+        }
         return p;
     }
 
