@@ -5,6 +5,7 @@ import dev.vse.event.EventType;
 import dev.vse.event.SessionEvent;
 import dev.vse.model.JobSession;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -66,8 +67,10 @@ public final class ChangeDetector {
             }
             terminalPublished = true;  // published, or deliberately never to be published (baseline)
         }
+        // lastChanged to the microsecond (EM's own precision): the clock's nanoseconds would keep every snapshot out of
+        // the store's compact form (CompactSessions), at three times the heap per session
         SessionSnapshot next = snapshot(emId, current, terminalPublished,
-                tracked ? now : prev.lastChanged());
+                tracked ? now.truncatedTo(ChronoUnit.MICROS) : prev.lastChanged());
         return new Detection(events, next, !next.equals(prev));
     }
 

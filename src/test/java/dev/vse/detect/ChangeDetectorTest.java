@@ -378,4 +378,14 @@ class ChangeDetectorTest {
     private String idOfFirstSight(JobSession s, String source) {
         return detector.detect(EM, source, s, Optional.empty(), null, NOW).events().get(0).id();
     }
+
+    @Test
+    void lastChangedIsKeptToTheMicrosecond_soTheStoreKeepsTheSnapshotCompact() {
+        Instant clockWithNanos = Instant.parse("2026-12-01T02:00:00.123456789Z");
+        Detection d = detector.detect(EM, SOURCE, running(GUID), Optional.empty(), null, clockWithNanos);
+
+        assertThat(d.next().lastChanged()).isEqualTo(Instant.parse("2026-12-01T02:00:00.123456Z"));
+        assertThat(CompactSessions.fits(d.next().lastChanged())).isTrue();
+        assertThat(CompactSessions.fits(clockWithNanos)).as("what the clock gives would not fit").isFalse();
+    }
 }
