@@ -1,5 +1,9 @@
 package dev.vse.bench;
 
+import static dev.vse.bench.BenchKit.deleteQuietly;
+import static dev.vse.bench.BenchKit.log;
+import static dev.vse.bench.BenchKit.usedHeapAfterGc;
+
 import dev.vse.app.AppConfig;
 import dev.vse.app.PipelineApp;
 import dev.vse.app.Settings;
@@ -763,28 +767,5 @@ public final class PipelineBenchmark {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         return Admin.create(p);
-    }
-
-    private static long usedHeapAfterGc() throws InterruptedException {
-        var memory = ManagementFactory.getMemoryMXBean();
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 4; i++) {
-            System.gc();
-            Thread.sleep(300);
-            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
-        }
-        return used;
-    }
-
-    private static void log(String line) {
-        System.out.println("[bench] " + line);
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (Exception e) {
-            // temp dir: leave it
-        }
     }
 }
