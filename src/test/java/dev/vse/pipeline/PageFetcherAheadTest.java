@@ -62,13 +62,11 @@ class PageFetcherAheadTest {
     @Test
     void givenThreePages_whenPage1IsTaken_thenPage2IsAskedForAhead_andAFailureOfPage3EndsTheCycleOnlyWhenItIsTaken()
             throws Exception {
-        EmSource em = new EmSource(EmServerConfig.builder("em01", sim.baseUrl()).credentials("admin", "admin")
-                .pageSize(10).build(), List.of("BackupJobSession"), List.of(), List.of(), List.of(), List.of());
+        EmSource em = em();
         DefaultCamelContext camel = new DefaultCamelContext();
         camel.start();
         try (camel; EmClients clients = new EmClients(camel, List.of(em))) {
-            PageFetcher fetcher = new PageFetcher(clients, new InMemoryStateStore(), new EmRetry(0, Duration.ofMillis(1)),
-                    500, pool);
+            PageFetcher fetcher = fetcher(clients);
             Cycle cycle = cycle(em);
 
             FetchedPage p1 = fetcher.nextPage(cycle);
@@ -103,13 +101,11 @@ class PageFetcherAheadTest {
 
     @Test
     void givenAPageAskedForAhead_whenTheCycleEnds_thenItIsDiscarded() throws Exception {
-        EmSource em = new EmSource(EmServerConfig.builder("em01", sim.baseUrl()).credentials("admin", "admin")
-                .pageSize(10).build(), List.of("BackupJobSession"), List.of(), List.of(), List.of(), List.of());
+        EmSource em = em();
         DefaultCamelContext camel = new DefaultCamelContext();
         camel.start();
         try (camel; EmClients clients = new EmClients(camel, List.of(em))) {
-            PageFetcher fetcher = new PageFetcher(clients, new InMemoryStateStore(), new EmRetry(0, Duration.ofMillis(1)),
-                    500, pool);
+            PageFetcher fetcher = fetcher(clients);
             Cycle cycle = cycle(em);
             fetcher.nextPage(cycle);
             assertThat(cycle.paging().takeAhead(2)).isNotNull();
@@ -125,5 +121,16 @@ class PageFetcherAheadTest {
             Thread.sleep(5);
         }
         assertThat(cycle.paging().aheadDone()).isTrue();
+    }
+
+    /** The simulator as EM em01, backup sessions only, pages of 10. */
+    private EmSource em() {
+        return new EmSource(EmServerConfig.builder("em01", sim.baseUrl()).credentials("admin", "admin")
+                .pageSize(10).build(), List.of("BackupJobSession"), List.of(), List.of(), List.of(), List.of());
+    }
+
+    /** A fetcher that reads one page ahead on {@link #pool}, without retries. */
+    private PageFetcher fetcher(EmClients clients) {
+        return new PageFetcher(clients, new InMemoryStateStore(), new EmRetry(0, Duration.ofMillis(1)), 500, pool);
     }
 }
