@@ -29,31 +29,57 @@ import org.slf4j.LoggerFactory;
 final class FileMembers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FileMembers.class);
     static final String SUFFIX = ".member";
+    /** Lock attempts before a locked member file counts as another running instance (a probe holds it an instant). */
+    private static final int JOIN_ATTEMPTS = 10;
 
     private final Path dir;
     private final String instanceId;
     private final Path own;
     private FileChannel channel;
     private FileLock lock;
+    /** Runs between creating the member file and locking it: a test's way to probe in that instant. */
+    private final Runnable afterOpen;
 
     FileMembers(Path root, String instanceId) {
+        this(root, instanceId, () -> { });
+    }
+
+    FileMembers(Path root, String instanceId, Runnable afterOpen) {
+        this.afterOpen = afterOpen;
         this.dir = root.resolve("members");
         this.instanceId = instanceId;
         this.own = dir.resolve(instanceId + SUFFIX);
     }
 
-    /** Registers this instance (creates and locks its member file). */
+    /**
+     * Registers this instance: creates and locks its member file. Two races with another instance's
+     * {@link #live()} probe are closed here. The probe may take the lock of a file that exists but is not yet locked,
+     * believe its owner dead and delete it; the lock taken afterwards would then be on a file nobody can see, so the
+     * lock is only kept once the file is still there. The probe also holds the lock for an instant, so a refused
+     * lock is tried again a few times before this instance counts as already running.
+     */
     synchronized void join() throws IOException {
         Files.createDirectories(dir);
-        channel = FileChannel.open(own, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
-        try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            channel.close();
-            throw new IOException("cluster member " + instanceId + " already runs (" + own + " is locked): give each instance its own CLUSTER_INSTANCE_ID");
+        for (int attempt = 1; ; attempt++) {
+            FileChannel c = FileChannel.open(own, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            afterOpen.run();
+            FileLock l;
+            try {
+                l = c.tryLock();
+            } catch (OverlappingFileLockException e) {
+                c.close();
+                throw alreadyRuns();
+            }
+            if (l != null && Files.exists(own)) {
+                channel = c;
+                lock = l;
+                break;
+            }
+            c.close(); // refused by a probe, or the file was deleted under us: start over with a fresh file
+            if (l == null && attempt >= JOIN_ATTEMPTS) {
+                throw alreadyRuns();
+            }
+            sleep(20L * attempt);
         }
         channel.truncate(0);
         channel.write(ByteBuffer.wrap((instanceId + " pid " + ProcessHandle.current().pid() + " since " + Instant.now() + "\n")
@@ -61,8 +87,31 @@ final class FileMembers implements AutoCloseable {
         channel.force(true);
     }
 
+    private IOException alreadyRuns() {
+        return new IOException("cluster member " + instanceId + " already runs (" + own + " is locked): give each instance its own CLUSTER_INSTANCE_ID");
+    }
+
+    private static void sleep(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while joining the cluster", e);
+        }
+    }
+
     /** The ids of the live instances, this one included; files of dead instances are removed on the way. */
     synchronized List<String> live() {
+        if (channel != null && !Files.exists(own)) {
+            // removed by hand, or by an older instance's probe: without it the others count this instance dead
+            LOG.warn("cluster member file {} of this instance is gone; registering again", own);
+            close();
+            try {
+                join();
+            } catch (IOException e) {
+                LOG.warn("cannot register this instance again in {}: {}", dir, e.toString());
+            }
+        }
         List<String> live = new ArrayList<>();
         live.add(instanceId);
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {

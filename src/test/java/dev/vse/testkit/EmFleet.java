@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * EM simulators over HTTP for several pipeline instances: instance {@code i} logs on with its own spelling of the
@@ -134,19 +135,24 @@ public final class EmFleet implements AutoCloseable {
      */
     public Map<Integer, Integer> awaitSpread(List<Integer> alive, int each, Duration window, Duration atMost) {
         Map<Integer, Integer>[] last = new Map[1];
-        Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(500)).until(() -> {
-            Map<Integer, Integer> owners = recentOwners(window);
-            last[0] = owners;
-            if (owners == null || owners.size() != ems.size() || !alive.containsAll(owners.values())) {
-                return false;
-            }
-            for (int i : alive) {
-                if (each >= 0 && owners.values().stream().filter(v -> v == i).count() != each) {
+        try {
+            Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(500)).until(() -> {
+                Map<Integer, Integer> owners = recentOwners(window);
+                last[0] = owners;
+                if (owners == null || owners.size() != ems.size() || !alive.containsAll(owners.values())) {
                     return false;
                 }
-            }
-            return true;
-        });
+                for (int i : alive) {
+                    if (each >= 0 && owners.values().stream().filter(v -> v == i).count() != each) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("not every EM polled by one of " + alive + (each >= 0 ? " with " + each + " EMs each" : "")
+                    + " within " + atMost + "; owners by EM in the last " + window + ": " + last[0], e);
+        }
         return last[0];
     }
 
