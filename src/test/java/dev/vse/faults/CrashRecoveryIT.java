@@ -29,11 +29,13 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -158,11 +160,23 @@ class CrashRecoveryIT {
         Map<String, Expected> expected = expectedTerminals();
         List<ConsumerRecord<String, byte[]>> received = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = kafka.consumer(completed, failed, changes, dlq)) {
-            Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                received.addAll(EmbeddedKafka.drain(consumer, Duration.ofMillis(200)));
-                return terminalKeys(received).containsAll(expected.keySet())
-                        && lastChangesPresent(received, expected.keySet()).size() == expected.size();
-            });
+            try {
+                Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    received.addAll(EmbeddedKafka.drain(consumer, Duration.ofMillis(200)));
+                    return terminalKeys(received).containsAll(expected.keySet())
+                            && lastChangesPresent(received, expected.keySet()).size() == expected.size();
+                });
+            } catch (ConditionTimeoutException e) {
+                Set<String> noTerminal = new TreeSet<>(expected.keySet());
+                noTerminal.removeAll(terminalKeys(received));
+                Set<String> noLastChange = new TreeSet<>(expected.keySet());
+                noLastChange.removeAll(lastChangesPresent(received, expected.keySet()));
+                List<String> lines = child.lines();
+                throw new AssertionError(String.format("seed %d: after 90 s, %d of %d sessions without a terminal record %s, %d without "
+                                + "their final change %s; last child alive: %s; its last lines: %s; log %s", seed, noTerminal.size(),
+                        expected.size(), noTerminal, noLastChange.size(), noLastChange, child.isAlive(),
+                        lines.subList(Math.max(0, lines.size() - 15), lines.size()), log), e);
+            }
             // a few more cycles observe the ended sessions: for 4 s, whatever else arrives on completed/failed is a
             // re-publication of an expected terminal record (same session, topic and ce_id), nothing parked
             Awaitility.await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
