@@ -3,8 +3,12 @@ package dev.vse.app;
 import dev.vse.detect.StateStore;
 import dev.vse.pipeline.EmClients;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -18,6 +22,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class PipelineApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineApp.class);
+    /**
+     * How long a stop lets an EM request wait for its answer (below {@code camel.main.shutdown-timeout}, which then
+     * forces the route's stop while the request still blocks).
+     */
+    static final Duration STOP_GRACE = Duration.ofSeconds(10);
     /** Id of the route template that polls one EM; one route {@code poll-<emId>} per EM. */
     public static final String POLL_TEMPLATE = "poll-em";
     /** Id of the route template that sends one EM's heartbeats; one route {@code heartbeat-<emId>} per EM. */
@@ -135,7 +144,11 @@ public final class PipelineApp implements AutoCloseable {
         closeResources();
     }
 
-    /** Lets the running cycles finish, then logs out of every EM while the HTTP component still runs. */
+    /**
+     * Lets the running cycles finish, then logs out of every EM while the HTTP component still runs. What still
+     * waits for an EM {@link #STOP_GRACE} after the stop began is aborted (every second from then on), so a silent
+     * EM cannot hold the stop for its read timeout: Kubernetes kills a pod 30 s after SIGTERM.
+     */
     private synchronized void stopPolling(CamelContext camel) {
         if (ems == null) {
             return;
@@ -143,14 +156,25 @@ public final class PipelineApp implements AutoCloseable {
         if (clustering != null) {
             clustering.closing();
         }
-        for (String emId : ems.ids()) {
-            try {
-                camel.getRouteController().stopRoute("poll-" + emId);
-            } catch (Exception e) {
-                LOG.warn("poll route of EM {} did not stop cleanly: {}", emId, e.getMessage());
+        EmClients stopping = ems;
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "em-stop-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        watchdog.scheduleWithFixedDelay(stopping::abortWaiting, STOP_GRACE.toMillis(), 1000, TimeUnit.MILLISECONDS);
+        try {
+            for (String emId : stopping.ids()) {
+                try {
+                    camel.getRouteController().stopRoute("poll-" + emId);
+                } catch (Exception e) {
+                    LOG.warn("poll route of EM {} did not stop cleanly: {}", emId, e.getMessage());
+                }
             }
+            stopping.close();
+        } finally {
+            watchdog.shutdownNow();
         }
-        ems.close();
         ems = null;
     }
 

@@ -10,11 +10,13 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Component;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.hc.core5.io.CloseMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,8 @@ final class EmHttp implements AutoCloseable {
     private final Consumer<Outcome> observer;
     private final EmRequestListener listener;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean aborted;
 
     /**
      * One HTTP exchange's outcome, whatever its status.
@@ -119,15 +123,21 @@ final class EmHttp implements AutoCloseable {
         }
         String request = EmUrls.describe(method, url);
         long started = System.nanoTime();
-        Exchange exchange = producer.send(endpoint, ex -> {
-            Message in = ex.getIn();
-            in.setHeader(Exchange.HTTP_METHOD, method);
-            in.setHeader(Exchange.HTTP_URI, url);
-            in.setHeader("Accept", "application/xml");
-            headers.forEach(in::setHeader);
-            // POST with an explicit empty entity sends Content-Length: 0 (IIS/WCF may insist on it)
-            in.setBody("POST".equals(method) ? new byte[0] : null);
-        });
+        Exchange exchange;
+        inFlight.incrementAndGet();
+        try {
+            exchange = producer.send(endpoint, ex -> {
+                Message in = ex.getIn();
+                in.setHeader(Exchange.HTTP_METHOD, method);
+                in.setHeader(Exchange.HTTP_URI, url);
+                in.setHeader("Accept", "application/xml");
+                headers.forEach(in::setHeader);
+                // POST with an explicit empty entity sends Content-Length: 0 (IIS/WCF may insist on it)
+                in.setBody("POST".equals(method) ? new byte[0] : null);
+            });
+        } finally {
+            inFlight.decrementAndGet();
+        }
         Exception error = exchange.getException();
         Integer code = error != null ? null : exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         listener.request(config.id(), EmRequestListener.outcomeOf(code == null ? -1 : code), System.nanoTime() - started);
@@ -191,6 +201,27 @@ final class EmHttp implements AutoCloseable {
             LOG.debug(failure.getMessage());
             throw failure;
         }
+    }
+
+    /** Requests sent and not yet answered (a page fetched ahead included). */
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    /**
+     * Closes every connection of this EM at once, those of requests still waiting for an answer included: each of
+     * them fails now (as a transport failure) instead of at the read timeout. Only for stopping.
+     */
+    void abort() {
+        aborted = true;
+        Component c = camel.hasComponent(componentName);
+        if (c instanceof HttpComponent http && http.getClientConnectionManager() != null) {
+            http.getClientConnectionManager().close(CloseMode.IMMEDIATE);
+        }
+    }
+
+    boolean aborted() {
+        return aborted;
     }
 
     /** Unregisters the component; later requests throw {@link IllegalStateException}. */

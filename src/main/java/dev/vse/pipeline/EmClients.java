@@ -42,6 +42,11 @@ public final class EmClients implements AutoCloseable {
         return List.copyOf(sources.keySet());
     }
 
+    /** Aborts every request that still waits for its EM's answer ({@link EmClient#abortWaiting}); only for stopping. */
+    public void abortWaiting() {
+        clients.values().forEach(EmClient::abortWaiting);
+    }
+
     /** Logs out of every EM (best effort). */
     @Override
     public void close() {
