@@ -10,12 +10,12 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Component;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.component.http.HttpEndpoint;
 import org.apache.hc.core5.io.CloseMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -214,8 +214,8 @@ final class EmHttp implements AutoCloseable {
      */
     void abort() {
         aborted = true;
-        Component c = camel.hasComponent(componentName);
-        if (c instanceof HttpComponent http && http.getClientConnectionManager() != null) {
+        // the endpoint's own manager: the one its client leases from (the component's may be another, or none)
+        if (endpoint instanceof HttpEndpoint http && http.getClientConnectionManager() != null) {
             http.getClientConnectionManager().close(CloseMode.IMMEDIATE);
         }
     }

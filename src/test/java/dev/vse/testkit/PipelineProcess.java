@@ -142,7 +142,9 @@ public final class PipelineProcess implements AutoCloseable {
 
     /** SIGTERM (graceful: Camel stops, the store closes), then waits; SIGKILL if it takes too long. */
     public void stop(Duration grace) throws InterruptedException {
-        process.destroy();
+        // through the handle: Process.destroy() would also close our end of the child's output, and with it every
+        // line the child logs while it stops
+        process.toHandle().destroy();
         if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             process.waitFor();
