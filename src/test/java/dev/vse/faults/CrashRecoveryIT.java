@@ -12,7 +12,6 @@ import dev.vse.simulator.EmSimulator;
 import dev.vse.simulator.SimSession;
 import dev.vse.simulator.SimulatorOptions;
 import dev.vse.testkit.PipelineHarness;
-import dev.vse.testkit.EmFleet;
 import dev.vse.testkit.EmbeddedKafka;
 import dev.vse.testkit.PipelineProcess;
 import dev.vse.testkit.SessionScenario;
@@ -72,7 +71,6 @@ class CrashRecoveryIT {
     final String failed = "failed-" + suffix;
     final String changes = "changes-" + suffix;
     final String dlq = "dlq-" + suffix;
-    int managementPort;
 
     enum KillPoint {
         /** 0.3–5 s after the JVM was spawned: while the JVM and Camel start, the state store being opened. */
@@ -92,7 +90,6 @@ class CrashRecoveryIT {
     void start() throws IOException {
         kafka = EmbeddedKafka.start();
         em = EmSimulator.start(SimulatorOptions.defaults().withPort(0).withBindHost("127.0.0.1"));
-        managementPort = EmFleet.freePort();
     }
 
     @AfterEach
@@ -278,7 +275,6 @@ class CrashRecoveryIT {
                 completed, failed, changes, dlq));
         o.put("events.console", "true");
         o.put("camel.main.shutdown-timeout", "5");
-        o.put("camel.management.port", String.valueOf(managementPort)); // not 9876: whatever else runs here may hold it
         return o;
     }
 

@@ -2,7 +2,6 @@ package dev.vse.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vse.testkit.EmFleet;
 import dev.vse.testkit.EmbeddedKafka;
 import dev.vse.testkit.PipelineHarness;
 import dev.vse.testkit.PipelineProcess;
@@ -81,7 +80,9 @@ class GracefulStopIT {
                 "http://127.0.0.1:" + silentEm.getLocalPort() + "/api", "completed-" + suffix, "failed-" + suffix,
                 "changes-" + suffix, "dlq-" + suffix);
         o.remove("poll.retries");
-        o.put("camel.management.port", String.valueOf(EmFleet.freePort()));
+        try (ServerSocket free = new ServerSocket(0)) {
+            o.put("camel.management.port", String.valueOf(free.getLocalPort()));
+        }
         Path log = Path.of("target", "graceful-stop-" + suffix + ".log").toAbsolutePath();
         Files.createDirectories(log.getParent());
         child = PipelineProcess.start(o, log, "pipeline against an EM that never answers");
