@@ -80,9 +80,6 @@ class GracefulStopIT {
                 "http://127.0.0.1:" + silentEm.getLocalPort() + "/api", "completed-" + suffix, "failed-" + suffix,
                 "changes-" + suffix, "dlq-" + suffix);
         o.remove("poll.retries");
-        try (ServerSocket free = new ServerSocket(0)) {
-            o.put("camel.management.port", String.valueOf(free.getLocalPort()));
-        }
         Path log = Path.of("target", "graceful-stop-" + suffix + ".log").toAbsolutePath();
         Files.createDirectories(log.getParent());
         child = PipelineProcess.start(o, log, "pipeline against an EM that never answers");
