@@ -138,12 +138,6 @@ final class CompactSessions {
                 (f & TERMINAL_PUBLISHED) != 0, instant(c.changed));
     }
 
-    /** {@code State != Stopped} of a stored value, without decoding it. */
-    boolean isRunning(Object value) {
-        return value instanceof Compact c ? !SessionStates.isStopped(values.string(c.state))
-                : ((SessionSnapshot) value).isRunning();
-    }
-
     /**
      * Whether a stored value is Stopped and ended (or, lacking EndTime, last changed) before {@code bound}; the
      * same rule as on snapshots, without decoding. {@code boundMicros}: {@link #micros} of bound, or {@link #NONE}

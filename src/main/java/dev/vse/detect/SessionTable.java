@@ -57,7 +57,7 @@ final class SessionTable {
             Object value = sessions.get(key);
             if (value != null) {
                 SessionSnapshot s = form.decode(key, form.uid(key), value);
-                if (s.sessionType().equals(sessionType)) {
+                if (sessionType.equals(s.sessionType())) {
                     result.add(s);
                 }
             }
