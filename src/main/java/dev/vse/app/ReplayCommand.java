@@ -210,7 +210,9 @@ public final class ReplayCommand {
     static Properties camelProperties(AppConfig config, Settings settings) {
         Properties p = PipelineApp.camelProperties(config, settings);
         p.setProperty("camel.main.name", "veeam-session-events-replay");
-        p.setProperty("camel.main.routes-include-pattern", "classpath:dev/vse/app/no-routes/*.yaml");
+        // no routes at all: not collected, so the jar is not scanned for them either (a wildcard pattern took ~4 s)
+        p.setProperty("camel.main.routes-collector-enabled", "false");
+        p.setProperty("camel.main.routes-include-pattern", "");
         p.setProperty("camel.management.enabled", "false");
         p.setProperty("camel.management.health-check-enabled", "false");
         p.setProperty("camel.management.metrics-enabled", "false");
