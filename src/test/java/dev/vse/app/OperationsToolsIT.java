@@ -125,7 +125,9 @@ class OperationsToolsIT {
                 .setEndTime(now.minus(Duration.ofHours(4)));
         put(history);
         h.start();
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> h.app().store().watermark("em01", SimSession.BACKUP).isPresent());
+        // both types past their first cycle: a session ended before a type's first cycle is history (never published)
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> h.app().store().watermark("em01", SimSession.BACKUP).isPresent()
+                && h.app().store().watermark("em01", SimSession.REPLICA).isPresent());
 
         Instant from = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(1);
         Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
