@@ -212,7 +212,6 @@ public final class ReplayCommand {
         p.setProperty("camel.main.name", "veeam-session-events-replay");
         // no routes at all: not collected, so the jar is not scanned for them either (a wildcard pattern took ~4 s)
         p.setProperty("camel.main.routes-collector-enabled", "false");
-        p.setProperty("camel.main.routes-include-pattern", "");
         p.setProperty("camel.management.enabled", "false");
         p.setProperty("camel.management.health-check-enabled", "false");
         p.setProperty("camel.management.metrics-enabled", "false");

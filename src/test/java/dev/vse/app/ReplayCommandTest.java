@@ -74,7 +74,6 @@ class ReplayCommandTest {
         assertThat(p.getProperty("camel.component.kafka.enable-idempotence")).isEqualTo("true");
         assertThat(p.getProperty("camel.component.kafka.brokers")).isEqualTo("localhost:9092");
         assertThat(p.getProperty("camel.management.enabled")).isEqualTo("false");
-        assertThat(p.getProperty("camel.main.routes-include-pattern")).isEmpty();
         assertThat(p.getProperty("camel.main.routes-collector-enabled")).isEqualTo("false");
     }
 
