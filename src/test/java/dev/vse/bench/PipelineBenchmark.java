@@ -392,6 +392,9 @@ public final class PipelineBenchmark {
             long heapClosed = usedHeapAfterGc();
             double pipelinePerSession = (heapRunning - heapClosed) / (double) Math.max(1, trackedAtEnd);
             results.put("heap_bytes_per_session", pipelinePerSession);
+            // what of it does not grow with the sessions: the same pipeline tracking none
+            long fixed = fixedPipelineHeap(kafka.bootstrapServers());
+            double marginalPerSession = (heapRunning - heapClosed - fixed) / (double) Math.max(1, trackedAtEnd);
 
             List<Row> steady = rows.subList(0, cycles);
             results.put("steady_pipeline_cpu_ms", BenchKit.median(steady.stream()
@@ -456,6 +459,9 @@ public final class PipelineBenchmark {
                             + "tracked), %.1f MB once it was closed -> %.1f MB = %,.0f bytes per tracked session, Camel, HTTP "
                             + "and Kafka clients included (RESULT heap_bytes_per_session); the store alone: the store: lines",
                     heapRunning / 1e6, trackedAtEnd, heapClosed / 1e6, (heapRunning - heapClosed) / 1e6, pipelinePerSession));
+            report.add(String.format(Locale.ROOT, "      of which fixed: %.1f MB for the same pipeline tracking no session (an empty "
+                            + "EM, running - closed); the rest grows with the sessions: %,.0f bytes per tracked session "
+                            + "(the producer's buffers grown by the load included)", fixed / 1e6, marginalPerSession));
             report.add("");
             report.add(String.format(Locale.ROOT, "%-10s %8s %8s %9s %9s %10s %9s %9s %9s %9s %8s",
                     "cycle", "changes", "window", "requests", "KB", "records", "wall ms", "proc ms", "pipe ms", "sim ms",
@@ -657,6 +663,27 @@ public final class PipelineBenchmark {
     // ------------------------------------------------------------------ pipeline settings
 
     /** The phases' common overrides (BenchKit), with this run's topics ({@link #topics}: the same suffix). */
+    /** Heap of the pipeline against an EM without sessions: its first cycles done, running minus closed. */
+    private long fixedPipelineHeap(String bootstrap) throws Exception {
+        Path dir = Files.createTempDirectory("vse-bench-empty");
+        try (EmSimulator empty = EmSimulator.start(SimulatorOptions.defaults().withPort(0).withBindHost("127.0.0.1"))) {
+            Settings settings = Settings.load(Map.of(), BenchKit.overrides(empty.baseUrl(), bootstrap, dir, suffix, interval,
+                    lag, pageSize, policy, store));
+            long running;
+            try (PipelineApp p = new PipelineApp(AppConfig.from(settings), settings)) {
+                p.start();
+                while (p.store().watermark(EM, BACKUP).isEmpty() || p.store().watermark(EM, REPLICA).isEmpty()) {
+                    Thread.sleep(5);
+                }
+                Thread.sleep(interval.toMillis() * 2); // a few regular cycles and a heartbeat
+                running = usedHeapAfterGc();
+            }
+            return running - usedHeapAfterGc();
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
     private Map<String, String> overrides(String bootstrap, Path stateDir) {
         return BenchKit.overrides(em.baseUrl(), bootstrap, stateDir, suffix, interval, lag, pageSize, policy, store);
     }
