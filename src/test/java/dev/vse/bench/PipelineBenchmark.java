@@ -386,10 +386,12 @@ public final class PipelineBenchmark {
             // both, so it is not counted); Camel, the clients and their buffers included, so an upper bound per session
             int trackedAtEnd = store.size(EM);
             long heapRunning = usedHeapAfterGc();
+            histogram("with the pipeline running");
             app.close(); // while the simulator still answers the logout
             app = null;
             store = null;
             long heapClosed = usedHeapAfterGc();
+            histogram("once the pipeline was closed");
             double pipelinePerSession = (heapRunning - heapClosed) / (double) Math.max(1, trackedAtEnd);
             results.put("heap_bytes_per_session", pipelinePerSession);
             // what of it does not grow with the sessions: the same pipeline tracking none
@@ -684,8 +686,32 @@ public final class PipelineBenchmark {
         }
     }
 
+    /** The main phase's pipeline overrides; {@code set.<property>=<value>} arguments add to them (experiments). */
     private Map<String, String> overrides(String bootstrap, Path stateDir) {
-        return BenchKit.overrides(em.baseUrl(), bootstrap, stateDir, suffix, interval, lag, pageSize, policy, store);
+        Map<String, String> o = BenchKit.overrides(em.baseUrl(), bootstrap, stateDir, suffix, interval, lag, pageSize, policy, store);
+        args.forEach((k, v) -> {
+            if (k.startsWith("set.")) {
+                o.put(k.substring(4), v);
+            }
+        });
+        return o;
+    }
+
+    /** {@code histogram=on}: the top of this JVM's class histogram (jcmd GC.class_histogram), to see what holds the heap. */
+    private void histogram(String when) {
+        if (!on(args.getOrDefault("histogram", "off"))) {
+            return;
+        }
+        try {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(ProcessHandle.current().pid()), "GC.class_histogram").redirectErrorStream(true).start();
+            List<String> lines = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .limit(25).toList();
+            p.waitFor();
+            log("class histogram " + when + ":\n" + String.join("\n", lines));
+        } catch (Exception e) {
+            log("class histogram " + when + ": " + e);
+        }
     }
 
     // ------------------------------------------------------------------ measurements
