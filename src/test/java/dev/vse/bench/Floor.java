@@ -206,7 +206,8 @@ final class Floor {
                 "producer-batch-size", ProducerConfig.BATCH_SIZE_CONFIG,
                 "delivery-timeout-ms", ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
                 "request-timeout-ms", ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                "max-block-ms", ProducerConfig.MAX_BLOCK_MS_CONFIG);
+                "max-block-ms", ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                "buffer-memory-size", ProducerConfig.BUFFER_MEMORY_CONFIG);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
