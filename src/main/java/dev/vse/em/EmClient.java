@@ -274,18 +274,15 @@ public final class EmClient implements AutoCloseable {
      * Ends what still waits for EM: a request that has no answer yet (the running cycle was given its time by the
      * route's stop) is aborted at once rather than left to the read timeout, which would outlast a container's
      * stop grace. Nothing of such a request was committed; the next start reads it again. Idempotent.
-     *
-     * @return whether a request was aborted
      */
-    public boolean abortWaiting() {
+    public void abortWaiting() {
         int waiting = http.inFlight();
         if (waiting == 0 || http.aborted()) {
-            return false;
+            return;
         }
         LOG.warn("EM {}: stopping while {} request(s) still wait for EM's answer: aborted (nothing of them was committed; "
                 + "the next start reads them again)", config.id(), waiting);
         http.abort();
-        return true;
     }
 
     /**
