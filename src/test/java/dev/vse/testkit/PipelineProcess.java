@@ -73,11 +73,11 @@ public final class PipelineProcess implements AutoCloseable {
         cmd.add(classPath());
         cmd.add(PipelineProcess.class.getName());
         overrides.forEach((k, v) -> cmd.add(k + "=" + v));
-        if (!overrides.containsKey("camel.management.port")) {
-            // not the bundled 9876: several children may run at once, and whatever else runs here may hold it
-            cmd.add("camel.management.port=" + freePort());
-        }
         try {
+            if (!overrides.containsKey("camel.management.port")) {
+                // not the bundled 9876: several children may run at once, and whatever else runs here may hold it
+                cmd.add("camel.management.port=" + EmFleet.freePort());
+            }
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             return new PipelineProcess(p, log, banner);
         } catch (IOException e) {
@@ -92,14 +92,6 @@ public final class PipelineProcess implements AutoCloseable {
     static String classPath() {
         return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
                 .filter(e -> !e.isBlank()).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
-    }
-
-    private static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port: " + e.getMessage(), e);
-        }
     }
 
     public long pid() {
