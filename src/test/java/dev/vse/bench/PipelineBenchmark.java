@@ -329,7 +329,7 @@ public final class PipelineBenchmark {
             long heapBaseline = usedHeapAfterGc();
 
             // ---- first load
-            Map<String, String> o = overrides(kafka.bootstrapServers(), stateDir);
+            Map<String, String> o = overrides(em.baseUrl(), kafka.bootstrapServers(), stateDir);
             Settings settings = Settings.load(Map.of(), o);
             java.util.concurrent.atomic.AtomicLong firstQuery = new java.util.concurrent.atomic.AtomicLong();
             em.observe((user, path) -> {
@@ -342,9 +342,7 @@ public final class PipelineBenchmark {
             app = new PipelineApp(AppConfig.from(settings), settings);
             app.start();
             StateStore store = app.store();
-            while (store.watermark(EM, BACKUP).isEmpty() || store.watermark(EM, REPLICA).isEmpty()) {
-                Thread.sleep(5);
-            }
+            awaitFirstCycles(store);
             long doneNanos = System.nanoTime();
             em.observe(null);
             long firstLoadNanos = doneNanos - startNanos;
@@ -664,19 +662,15 @@ public final class PipelineBenchmark {
 
     // ------------------------------------------------------------------ pipeline settings
 
-    /** The phases' common overrides (BenchKit), with this run's topics ({@link #topics}: the same suffix). */
     /** Heap of the pipeline against an EM without sessions: its first cycles done, running minus closed. */
     private long fixedPipelineHeap(String bootstrap) throws Exception {
         Path dir = Files.createTempDirectory("vse-bench-empty");
         try (EmSimulator empty = EmSimulator.start(SimulatorOptions.defaults().withPort(0).withBindHost("127.0.0.1"))) {
-            Settings settings = Settings.load(Map.of(), BenchKit.overrides(empty.baseUrl(), bootstrap, dir, suffix, interval,
-                    lag, pageSize, policy, store));
+            Settings settings = Settings.load(Map.of(), overrides(empty.baseUrl(), bootstrap, dir));
             long running;
             try (PipelineApp p = new PipelineApp(AppConfig.from(settings), settings)) {
                 p.start();
-                while (p.store().watermark(EM, BACKUP).isEmpty() || p.store().watermark(EM, REPLICA).isEmpty()) {
-                    Thread.sleep(5);
-                }
+                awaitFirstCycles(p.store());
                 Thread.sleep(interval.toMillis() * 2); // a few regular cycles and a heartbeat
                 running = usedHeapAfterGc();
             }
@@ -686,9 +680,19 @@ public final class PipelineBenchmark {
         }
     }
 
-    /** The main phase's pipeline overrides; {@code set.<property>=<value>} arguments add to them (experiments). */
-    private Map<String, String> overrides(String bootstrap, Path stateDir) {
-        Map<String, String> o = BenchKit.overrides(em.baseUrl(), bootstrap, stateDir, suffix, interval, lag, pageSize, policy, store);
+    /** Both session types of {@link #EM} past their first cycle (both watermarks committed). */
+    private static void awaitFirstCycles(StateStore store) throws InterruptedException {
+        while (store.watermark(EM, BACKUP).isEmpty() || store.watermark(EM, REPLICA).isEmpty()) {
+            Thread.sleep(5);
+        }
+    }
+
+    /**
+     * The main phase's pipeline overrides (BenchKit's, with this run's topics); {@code set.<property>=<value>}
+     * arguments add to them (experiments).
+     */
+    private Map<String, String> overrides(String emUrl, String bootstrap, Path stateDir) {
+        Map<String, String> o = BenchKit.overrides(emUrl, bootstrap, stateDir, suffix, interval, lag, pageSize, policy, store);
         args.forEach((k, v) -> {
             if (k.startsWith("set.")) {
                 o.put(k.substring(4), v);
